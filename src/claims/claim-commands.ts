@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '../common/clock';
+import type { CommandContext } from '../common/command-context';
+import { handleCommand, toNewEvents } from '../common/command-handler';
+import { NotFound } from '../common/errors';
+import { KeyedLock } from '../common/keyed-lock';
+import { loadEncounter } from '../encounters/encounter-commands';
+import { encounterStreamId } from '../encounters/encounter';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store';
+import { LedgerQueries } from '../projections/ledger-queries';
+import { ProjectionRunner } from '../projections/projection-runner';
+import { claimStreamId, evolveClaim, type ClaimEvent, type ClaimState } from './claim';
+import { loadClaim } from './claim-repository';
+import type { ClaimView } from './claim-view';
+import { submitClaim, type SubmitClaim } from './submit-claim/submit-claim';
+
+/** The patient's key: every command that moves a patient's money on a claim holds it. */
+export const patientLockKey = (patientId: string): string => `patient:${patientId}`;
+
+/**
+ * Runs claim commands: fold the claim (its stream and the patient money touching it), decide,
+ * append, wait for the projections, answer with the claim view.
+ */
+@Injectable()
+export class ClaimCommands {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly lock: KeyedLock,
+    private readonly runner: ProjectionRunner,
+    private readonly queries: LedgerQueries,
+  ) {}
+
+  now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  /** Submission spans two streams: the encounter is marked billed first (its revision guards "once"), then the claim is written. */
+  async submit(command: SubmitClaim, context: CommandContext): Promise<ClaimView> {
+    const encounter = await loadEncounter(this.store, command.encounterId);
+    const patientId = encounter.state?.patientId ?? `unknown:${command.encounterId}`;
+    const position = await this.lock.run([patientLockKey(patientId), `encounter:${command.encounterId}`], async () => {
+      const [current, claim] = await Promise.all([loadEncounter(this.store, command.encounterId), loadClaim(this.store, command.claimId)]);
+      if (context.idempotencyKey !== undefined && claim.idempotencyKeys.has(context.idempotencyKey)) return null;
+      const { encounterEvents, claimEvents } = submitClaim(command, current.state, claim.state);
+      const recordedAt = this.now();
+      if (encounterEvents.length > 0) {
+        const streamId = encounterStreamId(command.encounterId);
+        await this.store.append(streamId, toNewEvents(encounterEvents, streamId, context, recordedAt), current.revision);
+      }
+      const streamId = claimStreamId(command.claimId);
+      return (await this.store.append(streamId, toNewEvents(claimEvents, streamId, context, recordedAt), 'no_stream')).position;
+    });
+    if (position !== null) await this.runner.waitFor(position);
+    return this.queries.claim(command.claimId);
+  }
+
+  /** Any other claim command: `decide` gets the claim as it stands and returns the events to append. */
+  async run(claimId: string, context: CommandContext, decide: (claim: ClaimState) => readonly ClaimEvent[]): Promise<ClaimView> {
+    const patientId = await this.patientOf(claimId);
+    const outcome = await this.lock.run([patientLockKey(patientId)], () =>
+      handleCommand(this.store, {
+        streamId: claimStreamId(claimId),
+        load: () => loadClaim(this.store, claimId),
+        decide,
+        evolve: evolveClaim,
+        context,
+        now: () => this.clock.now(),
+      }),
+    );
+    if (outcome.position !== null) await this.runner.waitFor(outcome.position);
+    return this.queries.claim(claimId);
+  }
+
+  private async patientOf(claimId: string): Promise<string> {
+    const [first] = await this.store.readStream(claimStreamId(claimId), { maxCount: 1 });
+    if (!first) throw new NotFound(`claim ${claimId} does not exist`);
+    return (first.data as { patientId: string }).patientId;
+  }
+}

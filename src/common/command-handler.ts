@@ -1,0 +1,82 @@
+import type { EventStore, NewEvent, Position } from '../event-store/event-store';
+import type { CommandContext } from './command-context';
+import { ConcurrencyConflict, PreconditionFailed } from './errors';
+import { SCHEMA_VERSION } from './event';
+import { eventIdsFor } from './event-ids';
+
+/** A stream folded to its current state. `revision` is -1 for a stream with no events. */
+export interface LoadedStream<State> {
+  state: State;
+  revision: number;
+  /** Idempotency keys of commands already applied to this stream. */
+  idempotencyKeys: ReadonlySet<string>;
+}
+
+export interface CommandOutcome<State> {
+  state: State;
+  revision: number;
+  /** Global position to wait for before answering (read-your-writes); null when nothing was appended. */
+  position: Position | null;
+  appended: number;
+}
+
+/** Retries after a lost optimistic race, when the caller did not pin a revision with If-Match. */
+export const CONFLICT_RETRIES_MAX = 3;
+
+type DomainEvent = { type: string; data: object };
+
+export const toNewEvents = (events: readonly DomainEvent[], streamId: string, context: CommandContext, recordedAt: string): NewEvent[] => {
+  const ids = eventIdsFor(context.idempotencyKey, streamId, events.length);
+  return events.map((event, index) => ({
+    id: ids[index] as string,
+    type: event.type,
+    data: event.data,
+    metadata: {
+      schemaVersion: SCHEMA_VERSION,
+      actor: context.actor,
+      correlationId: context.correlationId,
+      causationId: context.commandId,
+      ...(context.idempotencyKey !== undefined && { idempotencyKey: context.idempotencyKey }),
+      source: context.source,
+      recordedAt,
+    },
+  }));
+};
+
+/**
+ * The one command path: load and fold the stream, decide, append with the expected revision.
+ * A command already applied under the same Idempotency-Key appends nothing and answers as before.
+ */
+export const handleCommand = async <State, Event extends DomainEvent>(
+  store: EventStore,
+  command: {
+    streamId: string;
+    load: () => Promise<LoadedStream<State>>;
+    decide: (state: State) => readonly Event[];
+    evolve: (state: State, event: Event) => State;
+    context: CommandContext;
+    now: () => Date;
+  },
+): Promise<CommandOutcome<State>> => {
+  const { context } = command;
+  for (let attempt = 0; ; attempt++) {
+    const loaded = await command.load();
+    if (context.idempotencyKey !== undefined && loaded.idempotencyKeys.has(context.idempotencyKey)) {
+      return { state: loaded.state, revision: loaded.revision, position: null, appended: 0 };
+    }
+    if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision) {
+      throw new PreconditionFailed(`If-Match names revision ${context.expectedRevision}, but the stream is at ${loaded.revision}`);
+    }
+    const events = command.decide(loaded.state);
+    if (events.length === 0) return { state: loaded.state, revision: loaded.revision, position: null, appended: 0 };
+    const expected = loaded.revision < 0 ? 'no_stream' : loaded.revision;
+    try {
+      const result = await store.append(command.streamId, toNewEvents(events, command.streamId, context, command.now().toISOString()), expected);
+      return { state: events.reduce(command.evolve, loaded.state), revision: result.nextRevision, position: result.position, appended: events.length };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflict)) throw error;
+      if (context.expectedRevision !== undefined) throw new PreconditionFailed(`the stream moved past revision ${context.expectedRevision}`);
+      if (attempt >= CONFLICT_RETRIES_MAX) throw error;
+    }
+  }
+};

@@ -1,0 +1,70 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { ConcurrencyConflict, DuplicateId, InvalidInput, NotFound, PreconditionFailed, RuleViolation } from './errors';
+
+/** An RFC 9457 problem: the body of every error answer. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code?: string;
+  errors?: ReadonlyArray<{ field: string; message: string }>;
+}
+
+const problem = (status: number, slug: string, title: string, detail: string, extra: Partial<Problem> = {}): Problem => ({
+  type: `/problems/${slug}`,
+  title,
+  status,
+  detail,
+  ...extra,
+});
+
+const HTTP_TITLES: Record<number, string> = {
+  400: 'Malformed request',
+  404: 'Not found',
+  405: 'Method not allowed',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  429: 'Too many requests',
+  503: 'Service unavailable',
+};
+
+/** The one place an error becomes an HTTP status. */
+export const toProblem = (error: unknown): Problem => {
+  if (error instanceof InvalidInput) {
+    return problem(400, 'invalid-input', 'The request is not valid', error.message, error.errors.length > 0 ? { errors: error.errors } : {});
+  }
+  if (error instanceof RuleViolation) return problem(422, 'rule-violation', 'A billing rule forbids this', error.message, { code: error.code });
+  if (error instanceof DuplicateId) return problem(409, 'duplicate-id', 'That id is already taken', error.message, { code: error.code });
+  if (error instanceof ConcurrencyConflict) {
+    return problem(409, 'concurrency-conflict', 'Someone else changed this first', `${error.message}; read it again and retry`);
+  }
+  if (error instanceof NotFound) return problem(404, 'not-found', 'Not found', error.message);
+  if (error instanceof PreconditionFailed) return problem(412, 'precondition-failed', 'The claim has changed since you read it', error.message);
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const detail = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? error.message);
+    const title = HTTP_TITLES[status] ?? 'Request failed';
+    return problem(status, title.toLowerCase().replace(/[^a-z]+/g, '-'), title, detail);
+  }
+  const bodyParser = error as { type?: unknown; status?: unknown; message?: unknown };
+  if (typeof bodyParser.type === 'string' && typeof bodyParser.status === 'number' && bodyParser.status < 500) {
+    const slug = bodyParser.type === 'entity.too.large' ? 'payload-too-large' : 'malformed-body';
+    return problem(bodyParser.status, slug, 'The request body could not be read', String(bodyParser.message));
+  }
+  return problem(500, 'internal-error', 'Internal error', 'the ledger could not complete the request; nothing partial was recorded');
+};
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = toProblem(error);
+    if (body.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+  }
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '../common/clock';
+import type { CommandContext } from '../common/command-context';
+import { handleCommand, type LoadedStream } from '../common/command-handler';
+import { NotFound } from '../common/errors';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store';
+import { ProjectionRunner } from '../projections/projection-runner';
+import { codeEncounter, type CodeEncounter } from './code-encounter/code-encounter';
+import { encounterStreamId, evolveEncounter, initialEncounterState, type Encounter, type EncounterEvent, type EncounterState } from './encounter';
+
+export const loadEncounter = async (store: EventStore, encounterId: string): Promise<LoadedStream<EncounterState>> => {
+  const events = await store.readStream(encounterStreamId(encounterId));
+  const keys = new Set<string>();
+  let state = initialEncounterState;
+  for (const event of events) {
+    state = evolveEncounter(state, { type: event.type, data: event.data } as EncounterEvent);
+    if (event.metadata.idempotencyKey !== undefined) keys.add(event.metadata.idempotencyKey);
+  }
+  return { state, revision: events.length - 1, idempotencyKeys: keys };
+};
+
+@Injectable()
+export class EncounterCommands {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  async code(command: CodeEncounter, context: CommandContext): Promise<Encounter> {
+    const outcome = await handleCommand(this.store, {
+      streamId: encounterStreamId(command.encounterId),
+      load: () => loadEncounter(this.store, command.encounterId),
+      decide: (state) => codeEncounter(command, state),
+      evolve: evolveEncounter,
+      context,
+      now: () => this.clock.now(),
+    });
+    if (outcome.position !== null) await this.runner.waitFor(outcome.position);
+    return outcome.state as Encounter;
+  }
+
+  async get(encounterId: string): Promise<Encounter> {
+    const { state } = await loadEncounter(this.store, encounterId);
+    if (state === null) throw new NotFound(`encounter ${encounterId} does not exist`);
+    return state;
+  }
+}

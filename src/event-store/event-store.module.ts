@@ -1,0 +1,30 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import path from 'node:path';
+import fs from 'node:fs';
+import { LEDGER_CONFIG, type LedgerConfig } from '../common/config';
+import { EVENT_STORE, type EventStore } from './event-store';
+import { SqliteEventStore } from './sqlite-event-store';
+
+/** Opens the store the configuration names. The only place that knows which adapter runs. */
+export const openEventStore = (config: LedgerConfig): EventStore => {
+  switch (config.eventStore) {
+    case 'sqlite':
+      fs.mkdirSync(config.dataDir, { recursive: true });
+      return SqliteEventStore.open(path.join(config.dataDir, 'events.sqlite'));
+    case 'esdb':
+      throw new Error('EVENT_STORE=esdb: the EventStoreDB adapter is not part of this build yet; use EVENT_STORE=sqlite');
+  }
+};
+
+@Global()
+@Module({
+  providers: [{ provide: EVENT_STORE, inject: [LEDGER_CONFIG], useFactory: openEventStore }],
+  exports: [EVENT_STORE],
+})
+export class EventStoreModule implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}

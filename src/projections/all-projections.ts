@@ -1,0 +1,6 @@
+import { claimsProjection } from './claims.projection';
+import { denialsProjection } from './denials.projection';
+import { patientAccountsProjection } from './patient-accounts.projection';
+import type { Projection } from './projection';
+
+export const ALL_PROJECTIONS: readonly Projection[] = [claimsProjection, patientAccountsProjection, denialsProjection];

@@ -1,0 +1,19 @@
+import type { RecordedEvent } from '../event-store/event-store';
+import type { ReadDatabase } from './read-store';
+
+/**
+ * A read model: `name`, `version`, the event types it `handles`, and `apply`. The runner owns
+ * ordering, batching, checkpoints and database transactions; a projection never reads the store.
+ * Bumping `version` drops and rebuilds it from position 0 on the next start.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly version: number;
+  readonly handles: ReadonlySet<string>;
+  /** Creates the projection's tables if absent. */
+  setup(db: ReadDatabase): void;
+  /** Drops the projection's tables (a rebuild follows). */
+  drop(db: ReadDatabase): void;
+  /** Applies one event inside the runner's transaction. */
+  apply(db: ReadDatabase, event: RecordedEvent): void;
+}
