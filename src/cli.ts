@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { Command, InvalidArgumentError } from 'commander';
+import { rebuild } from './cli/rebuild';
+import { replayClaim } from './cli/replay';
+import { seed } from './cli/seed';
+import { loadConfig } from './common/config';
+import { parseCutoff } from './common/query-params';
+import { serve } from './main';
+
+const positiveInteger = (value: string): number => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('a positive whole number');
+  return n;
+};
+
+export const buildCli = (): Command => {
+  const program = new Command('billing-ledger')
+    .description('Event-sourced ledger for medical billing. Configuration comes from the environment (see README).')
+    .showHelpAfterError();
+
+  program.command('serve').description('run the HTTP API (PORT, LEDGER_DATA_DIR, EVENT_STORE)').action(serve);
+
+  program
+    .command('rebuild')
+    .description('drop and replay projections from the first event (stop the server first)')
+    .option('--projection <name...>', 'only these projections (claims, patient-accounts, denials)')
+    .action(async (options: { projection?: string[] }) => {
+      const result = await rebuild(loadConfig(), options.projection ?? []);
+      console.log(`rebuilt ${result.events} events in ${result.seconds.toFixed(2)} s (${Math.round(result.events / Math.max(result.seconds, 1e-9))} events/s)`);
+    });
+
+  program
+    .command('replay')
+    .description('a readable timeline of one claim: each event, who, when, and the balances after it')
+    .argument('<kind>', 'what to replay: claim')
+    .argument('<id>', 'the claim id')
+    .option('--as-of <iso>', 'stop at this recorded instant')
+    .action(async (kind: string, id: string, options: { asOf?: string }) => {
+      if (kind !== 'claim') throw new InvalidArgumentError(`can replay a claim, not a ${kind}`);
+      for (const line of await replayClaim(loadConfig(), id, parseCutoff(options.asOf, undefined))) console.log(line);
+    });
+
+  program
+    .command('seed')
+    .description('drive realistic claim lifecycles through the real command handlers')
+    .requiredOption('--claims <n>', 'how many claims', positiveInteger)
+    .option('--seed <s>', 'random seed (same seed, same lifecycles)', positiveInteger, 1)
+    .action(async (options: { claims: number; seed: number }) => {
+      const result = await seed(loadConfig(), options.claims, options.seed);
+      console.log(
+        `seeded ${result.claims} claims: ${result.events} events in ${result.seconds.toFixed(2)} s (${Math.round(result.events / result.seconds)} events/s)`,
+      );
+    });
+  return program;
+};
+
+export const main = async (argv: readonly string[]): Promise<void> => {
+  try {
+    await buildCli().parseAsync([...argv]);
+  } catch (error) {
+    console.error(`billing-ledger: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+};
+
+if (require.main === module) void main(process.argv);
