@@ -39,10 +39,13 @@ export class ClaimCommands {
   async submit(command: SubmitClaim, context: CommandContext): Promise<ClaimView> {
     const encounter = await loadEncounter(this.store, command.encounterId);
     const patientId = encounter.state?.patientId ?? `unknown:${command.encounterId}`;
-    const position = await this.lock.run([patientLockKey(patientId), `encounter:${command.encounterId}`], async () => {
+    const keys = [patientLockKey(patientId), `encounter:${command.encounterId}`, `claim:${command.claimId}`];
+    const position = await this.lock.run(keys, async () => {
       const [current, claim] = await Promise.all([loadEncounter(this.store, command.encounterId), loadClaim(this.store, command.claimId)]);
       if (context.idempotencyKey !== undefined && claim.idempotencyKeys.has(context.idempotencyKey)) return null;
-      const { encounterEvents, claimEvents } = submitClaim(command, current.state, claim.state);
+      const reservedFor = current.state?.claimId;
+      const holder = reservedFor && reservedFor !== command.claimId ? (await loadClaim(this.store, reservedFor)).state : null;
+      const { encounterEvents, claimEvents } = submitClaim(command, current.state, claim.state, holder);
       const recordedAt = this.now();
       if (encounterEvents.length > 0) {
         const streamId = encounterStreamId(command.encounterId);

@@ -176,6 +176,8 @@ export interface Claim {
   firstSubmittedAt: string;
   remittances: RemittanceRecord[];
   money: ClaimMoney;
+  /** The status a closed claim returns to if money moves again and its balance is no longer 0. */
+  statusBeforeClose: ClaimStatus | null;
 }
 
 export type ClaimState = Claim | null;
@@ -251,15 +253,26 @@ const settledStatus = (claim: Claim): ClaimStatus => {
   return balances.payerBalanceCents === 0 ? 'paid' : 'partially_paid';
 };
 
-/** Any event that brings the whole balance to 0 closes the claim; otherwise the status stands. */
-const closeWhenSettled = (claim: Claim): Claim =>
-  claim.status !== 'voided' && balancesOf(claim.money).balanceCents === 0 ? { ...claim, status: 'closed' } : claim;
+const ADJUDICATED: readonly ClaimStatus[] = ['paid', 'partially_paid'];
+
+/**
+ * Status after an event moved money. Any event that brings the whole balance to 0 closes the
+ * claim; money moving again on a closed claim reopens it to the status it had before closing.
+ */
+const afterMoneyMoved = (claim: Claim): Claim => {
+  if (claim.status === 'voided') return claim;
+  if (balancesOf(claim.money).balanceCents === 0) {
+    return claim.status === 'closed' ? claim : { ...claim, status: 'closed', statusBeforeClose: claim.status };
+  }
+  const status = claim.status === 'closed' ? (claim.statusBeforeClose ?? 'submitted') : claim.status;
+  return { ...claim, status: ADJUDICATED.includes(status) ? settledStatus(claim) : status, statusBeforeClose: null };
+};
 
 const withLines = (claim: Claim, lineNumbers: readonly number[], adjudication: LineAdjudication): ClaimLine[] =>
   claim.lines.map((line) => (lineNumbers.includes(line.lineNumber) ? { ...line, adjudication } : line));
 
 const patientMoney = (claim: Claim, deltaCents: Cents): Claim =>
-  closeWhenSettled({ ...claim, money: { ...claim.money, patientPaidCents: claim.money.patientPaidCents + deltaCents } });
+  afterMoneyMoved({ ...claim, money: { ...claim.money, patientPaidCents: claim.money.patientPaidCents + deltaCents } });
 
 export const evolveClaim = (state: ClaimState, event: ClaimFoldEvent): ClaimState => {
   if (event.type === 'ClaimSubmitted') {
@@ -280,6 +293,7 @@ export const evolveClaim = (state: ClaimState, event: ClaimFoldEvent): ClaimStat
       firstSubmittedAt: data.submittedAt,
       remittances: [],
       money: { ...ZERO_MONEY, chargesCents: data.totalChargeCents },
+      statusBeforeClose: null,
     };
   }
   if (state === null) return state;
@@ -313,13 +327,13 @@ export const evolveClaim = (state: ClaimState, event: ClaimFoldEvent): ClaimStat
       const lines = event.data.lines
         ? event.data.lines.map((line) => ({ ...line, adjudication: 'pending' as const }))
         : claim.lines;
-      return {
+      return afterMoneyMoved({
         ...claim,
         diagnoses: event.data.diagnoses ? [...event.data.diagnoses] : claim.diagnoses,
         lines,
         status: 'corrected',
         money: { ...claim.money, chargesCents: totalChargeCents(lines) },
-      };
+      });
     }
     case 'ClaimResubmitted':
       return {
@@ -354,7 +368,7 @@ export const evolveClaim = (state: ClaimState, event: ClaimFoldEvent): ClaimStat
           patientResponsibilityCents: claim.money.patientResponsibilityCents + patientResponsibilityCents,
         },
       };
-      return { ...paid, status: settledStatus(paid) };
+      return afterMoneyMoved({ ...paid, status: 'partially_paid' });
     }
     case 'RemittanceReversed': {
       const record = claim.remittances.find((r) => r.remittanceId === event.data.remittanceId);
@@ -362,6 +376,7 @@ export const evolveClaim = (state: ClaimState, event: ClaimFoldEvent): ClaimStat
       return {
         ...claim,
         status: 'submitted',
+        statusBeforeClose: null,
         lines: withLines(claim, record.lineNumbers, 'pending'),
         remittances: claim.remittances.map((r) => (r === record ? { ...r, reversed: true } : r)),
         money: {
@@ -374,13 +389,11 @@ export const evolveClaim = (state: ClaimState, event: ClaimFoldEvent): ClaimStat
     }
     case 'WriteOffPosted': {
       const key = event.data.from === 'payer' ? 'payerWriteOffCents' : 'patientWriteOffCents';
-      const written: Claim = { ...claim, money: { ...claim.money, [key]: claim.money[key] + event.data.amountCents } };
-      if (balancesOf(written.money).balanceCents === 0) return { ...written, status: 'closed' };
-      return written.status === 'paid' || written.status === 'partially_paid' ? { ...written, status: settledStatus(written) } : written;
+      return afterMoneyMoved({ ...claim, money: { ...claim.money, [key]: claim.money[key] + event.data.amountCents } });
     }
     case 'ClaimVoided':
       // Voiding takes the claim out of A/R: with no payment standing, every figure returns to zero.
-      return { ...claim, status: 'voided', frequencyCode: '8', money: { ...ZERO_MONEY } };
+      return { ...claim, status: 'voided', frequencyCode: '8', money: { ...ZERO_MONEY }, statusBeforeClose: null };
     case 'PatientPaymentReceived': {
       const allocated = sumCents(event.data.allocations.filter((a) => a.claimId === claim.claimId).map((a) => a.amountCents));
       return allocated === 0 ? claim : patientMoney(claim, allocated);

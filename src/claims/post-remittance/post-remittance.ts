@@ -1,10 +1,11 @@
 import { InvalidInput, RuleViolation } from '../../common/errors';
 import { isCents, sumCents } from '../../common/money';
-import { openLineNumbers, type Adjustment, type ClaimState, type RemittanceLine, type RemittancePosted } from '../claim';
+import { balancesOf, openLineNumbers, type Adjustment, type ClaimState, type RemittanceLine, type RemittancePosted } from '../claim';
 import {
   assertAdjustmentsWellFormed,
   assertLinesExist,
   assertRemarksWellFormed,
+  assertNotVoided,
   assertRemittanceIdUnused,
   assertStatus,
   existingClaim,
@@ -27,8 +28,9 @@ export interface PostRemittance {
  */
 export const postRemittance = (command: PostRemittance, state: ClaimState): RemittancePosted[] => {
   const claim = existingClaim(state, command.claimId);
-  assertStatus(claim, ['submitted', 'partially_paid', 'denied'], 'a remittance');
+  assertNotVoided(claim);
   assertRemittanceIdUnused(claim, command.remittanceId);
+  assertStatus(claim, ['submitted', 'partially_paid', 'denied'], 'a remittance');
   if (command.lines.length === 0) throw new InvalidInput('a remittance pays at least one line', [{ field: 'lines', message: 'at least one' }]);
   command.lines.forEach((line, i) => {
     if (!isCents(line.paidCents) || line.paidCents < 0) throw new InvalidInput(`lines[${i}].paidCents must be integer cents, not negative`);
@@ -55,6 +57,15 @@ export const postRemittance = (command: PostRemittance, state: ClaimState): Remi
         `line ${line.lineNumber}: charge ${chargeCents} ≠ paid ${line.paidCents} + adjustments ${accountedCents - line.paidCents}`,
       );
     }
+  }
+  // What the payer resolves here cannot exceed what it still owes: a payer write-off already took part of it.
+  const remittedChargeCents = sumCents(command.lines.map((line) => claim.lines.find((l) => l.lineNumber === line.lineNumber)?.chargeCents ?? 0));
+  const payerBalanceCents = balancesOf(claim.money).payerBalanceCents;
+  if (remittedChargeCents > payerBalanceCents) {
+    throw new RuleViolation(
+      'REMITTANCE_EXCEEDS_PAYER_BALANCE',
+      `the remitted lines charge ${remittedChargeCents} but the payer balance is ${payerBalanceCents}; a payer write-off already covers part of them`,
+    );
   }
   const expectedPaidCents = sumCents(command.lines.map((l) => l.paidCents)) - sumCents(claimAdjustments.map((a) => a.amountCents));
   if (expectedPaidCents !== command.paidCents) {

@@ -4,6 +4,7 @@ import {
   assertAdjustmentsWellFormed,
   assertLinesExist,
   assertRemarksWellFormed,
+  assertNotVoided,
   assertRemittanceIdUnused,
   assertStatus,
   existingClaim,
@@ -22,8 +23,9 @@ export interface ReceiveDenial {
 /** A denial moves no money: the charge stays in payer A/R, in the denied bucket. */
 export const receiveDenial = (command: ReceiveDenial, state: ClaimState): DenialReceived[] => {
   const claim = existingClaim(state, command.claimId);
-  assertStatus(claim, ['submitted', 'partially_paid'], 'a denial');
+  assertNotVoided(claim);
   assertRemittanceIdUnused(claim, command.remittanceId);
+  assertStatus(claim, ['submitted', 'partially_paid'], 'a denial');
   if (command.adjustments.length === 0) {
     throw new InvalidInput('a denial carries at least one adjustment reason', [{ field: 'adjustments', message: 'at least one' }]);
   }

@@ -18,11 +18,16 @@ export const submitClaim = (
   command: SubmitClaim,
   encounter: EncounterState,
   claim: ClaimState,
+  /** The claim the encounter's reservation names, when it names another one (null if that claim was never written). */
+  reservationHolder: ClaimState = null,
 ): { encounterEvents: EncounterBilled[]; claimEvents: ClaimSubmitted[] } => {
   if (claim !== null) throw new DuplicateId('CLAIM_EXISTS', `claim ${command.claimId} already exists`);
   if (command.memberId.trim() === '') throw new InvalidInput('memberId is required', [{ field: 'memberId', message: 'the member id on the insurance card' }]);
   if (encounter === null) throw new RuleViolation('ENCOUNTER_NOT_CODED', `encounter ${command.encounterId} has not been coded`);
-  if (encounter.claimId !== null && encounter.claimId !== command.claimId) {
+  // A reservation whose claim was never written for this encounter (its submission failed after reserving) is void.
+  const reservedByOther =
+    encounter.claimId !== null && encounter.claimId !== command.claimId && reservationHolder?.encounterId === encounter.encounterId;
+  if (reservedByOther) {
     throw new RuleViolation(
       'ENCOUNTER_ALREADY_BILLED',
       `encounter ${command.encounterId} is already billed on claim ${encounter.claimId}`,

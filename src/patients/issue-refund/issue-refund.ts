@@ -24,7 +24,8 @@ export const issuePatientRefund = (command: IssuePatientRefund, patient: Patient
     if (!claim || claim.patientId !== command.patientId) {
       throw new RuleViolation('NOT_PATIENTS_CLAIM', `claim ${command.claimId} is not a claim of patient ${command.patientId}`);
     }
-    const creditCents = -balancesOf(claim.money).patientBalanceCents;
+    // A negative patient balance can also come from a write-off outliving a reversal; only money the patient paid goes back.
+    const creditCents = Math.min(-balancesOf(claim.money).patientBalanceCents, claim.money.patientPaidCents);
     if (command.amountCents > creditCents) {
       throw new RuleViolation(
         'REFUND_EXCEEDS_CREDIT',
