@@ -5,9 +5,9 @@ import { loadConfig } from './common/config';
 export const serve = async (): Promise<void> => {
   const config = loadConfig();
   const app = await createApp(config);
-  await app.listen(config.port);
+  await app.listen(config.port, config.host);
   new Logger('billing-ledger').log(
-    `listening on http://localhost:${config.port} (store: ${config.eventStore}, data: ${config.dataDir}); API docs at /docs`,
+    `listening on http://${config.host}:${config.port} (store: ${config.eventStore}, data: ${config.dataDir}); API docs at /docs`,
   );
 };
 

@@ -6,6 +6,8 @@ export type EventStoreKind = 'sqlite' | 'esdb';
 export interface LedgerConfig {
   eventStore: EventStoreKind;
   dataDir: string;
+  /** Interface to listen on: loopback unless told otherwise (a container sets 0.0.0.0). */
+  host: string;
   port: number;
   esdbConnectionString: string | undefined;
 }
@@ -20,6 +22,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): LedgerConfig =
   return {
     eventStore: kind,
     dataDir: path.resolve(env['LEDGER_DATA_DIR'] ?? './data'),
+    host: env['HOST'] ?? '127.0.0.1',
     port,
     esdbConnectionString: env['EVENTSTORE_CONNECTION_STRING'],
   };

@@ -33,6 +33,7 @@ export class ProjectionRunner {
   private subscription: Subscription | null = null;
   private waiters: Waiter[] = [];
   private failure: Error | null = null;
+  private stopped = false;
 
   constructor(
     private readonly store: EventStore,
@@ -79,6 +80,7 @@ export class ProjectionRunner {
   }
 
   stop(): void {
+    this.stopped = true;
     this.subscription?.unsubscribe();
     this.subscription = null;
     for (const waiter of this.waiters) {
@@ -107,6 +109,7 @@ export class ProjectionRunner {
   waitFor(position: Position): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.position() >= position) return Promise.resolve();
+    if (this.stopped) return Promise.reject(new Error('projection runner stopped'));
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
@@ -149,6 +152,8 @@ export class ProjectionRunner {
    */
   async rebuild(names: readonly string[] = [], onProgress?: (position: Position, head: Position) => void): Promise<void> {
     const unknown = names.filter((n) => !this.projections.some((p) => p.name === n));
+    // A live batch landing mid-rebuild could push a just-reset checkpoint past unreplayed events.
+    assert(this.subscription === null, 'rebuild needs the live subscription stopped');
     if (unknown.length > 0) throw new Error(`unknown projection ${unknown.join(', ')}; known: ${this.projections.map((p) => p.name).join(', ')}`);
     if (this.checkpoints.size === 0) this.prepare();
     const chosen = names.length === 0 ? this.projections : this.projections.filter((p) => names.includes(p.name));

@@ -33,7 +33,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
   let app: INestApplication | undefined;
   try {
     app = await createApp(
-      { eventStore: 'sqlite', dataDir, port: 0, esdbConnectionString: undefined },
+      { eventStore: 'sqlite', dataDir, host: '127.0.0.1', port: 0, esdbConnectionString: undefined },
       { logger: false, ...(options.clock !== undefined && { clock: options.clock }) },
     );
     await app.listen(0, '127.0.0.1');
