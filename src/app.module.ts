@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module';
 import { ClaimsModule } from './claims/claims.module';
 import type { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
@@ -16,7 +17,7 @@ export class AppModule {
   static forRoot(config: LedgerConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
-      imports: [CommonModule.forRoot(config, clock), EventStoreModule, ProjectionsModule, EncountersModule, ClaimsModule, PatientsModule],
+      imports: [CommonModule.forRoot(config, clock), EventStoreModule, ProjectionsModule, EncountersModule, ClaimsModule, PatientsModule, AuditModule],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
+import { describeVerifyReport, exportAuditPackage, verify, verifyPackageFile } from './cli/audit';
 import { rebuild } from './cli/rebuild';
 import { replayClaim } from './cli/replay';
 import { seed } from './cli/seed';
@@ -50,6 +51,42 @@ export const buildCli = (): Command => {
       console.log(
         `seeded ${result.claims} claims: ${result.events} events in ${result.seconds.toFixed(2)} s (${Math.round(result.events / result.seconds)} events/s)`,
       );
+    });
+
+  program
+    .command('verify')
+    .description('recompute every hash chain and the ledger digest; report the first broken link')
+    .option('--stream <id>', 'check one stream only (e.g. claim-123)')
+    .action(async (options: { stream?: string }) => {
+      const report = await verify(loadConfig(), options.stream);
+      for (const line of describeVerifyReport(report)) console.log(line);
+      if (!report.ok) process.exitCode = 2;
+    });
+
+  program
+    .command('audit')
+    .description("export a claim's audit package (its streams with hashes, the ledger digest, the claim replayed)")
+    .argument('<kind>', 'what to export: claim')
+    .argument('<id>', 'the claim id')
+    .requiredOption('--out <file>', 'where to write the package')
+    .action(async (kind: string, id: string, options: { out: string }) => {
+      if (kind !== 'claim') throw new InvalidArgumentError(`can export a claim, not a ${kind}`);
+      const packageHash = await exportAuditPackage(loadConfig(), id, options.out, new Date());
+      console.log(`wrote ${options.out} (packageHash ${packageHash})`);
+    });
+
+  program
+    .command('verify-package')
+    .description('check an audit package offline: its hash, every chain from genesis, the claim replayed')
+    .argument('<file>')
+    .action((file: string) => {
+      const verdict = verifyPackageFile(file);
+      if (verdict.ok) console.log(`ok: claim ${verdict.claimId}, ${verdict.events} events, ledger digest ${verdict.ledger?.digest} at position ${verdict.ledger?.position}`);
+      else {
+        console.log('REJECTED');
+        for (const problem of verdict.problems) console.log(`- ${problem}`);
+        process.exitCode = 2;
+      }
     });
   return program;
 };

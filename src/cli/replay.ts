@@ -8,11 +8,11 @@ import type { RecordedEvent } from '../event-store/event-store';
 const money = (cents: number): string => `${cents < 0 ? '-' : ''}$${(Math.abs(cents) / 100).toFixed(2)}`;
 
 /** One line of what the event did, in billing words. */
-const describe = (event: RecordedEvent): string => {
+const describe = (event: RecordedEvent, after: ClaimState): string => {
   const d = event.data as Record<string, unknown>;
   switch (event.type) {
     case 'ClaimSubmitted':
-      return `submitted to ${d['payerId']} for ${money(d['totalChargeCents'] as number)} (member ${d['memberId']}, DOS ${d['dateOfService']})`;
+      return `original claim (frequency 1) submitted to ${d['payerId']} for ${money(d['totalChargeCents'] as number)} (member ${d['memberId']}, DOS ${d['dateOfService']})`;
     case 'ClaimRejected':
       return `rejected: ${(d['reasons'] as Array<{ code: string; message: string }>).map((r) => `${r.code} ${r.message}`).join('; ')}`;
     case 'DenialReceived':
@@ -20,15 +20,15 @@ const describe = (event: RecordedEvent): string => {
     case 'ClaimCorrected':
       return `corrected: ${d['reason']}`;
     case 'ClaimResubmitted':
-      return 'resubmitted (frequency 7)';
+      return `replacement claim (frequency 7) sent: submission ${after?.submissionCount ?? '?'}`;
     case 'RemittancePosted':
-      return `remittance ${d['remittanceId']} paid ${money(d['paidCents'] as number)}`;
+      return `remittance ${d['remittanceId']}${d['payerClaimControlNumber'] ? ` (payer claim ${d['payerClaimControlNumber']})` : ''} paid ${money(d['paidCents'] as number)} on lines ${(d['lines'] as Array<{ lineNumber: number }>).map((l) => l.lineNumber).join(',')}`;
     case 'RemittanceReversed':
       return `remittance ${d['remittanceId']} reversed (payer take-back)`;
     case 'WriteOffPosted':
       return `wrote off ${money(d['amountCents'] as number)} of the ${d['from']} balance (${d['reason']})`;
     case 'ClaimVoided':
-      return `voided: ${d['reason']}`;
+      return `voided (frequency 8): ${d['reason']}`;
     case 'PatientPaymentReceived':
       return `patient payment ${d['paymentId']} (${d['method']}) ${money(d['amountCents'] as number)}`;
     case 'PatientRefundIssued':
@@ -50,7 +50,7 @@ export const replayClaim = async (config: LedgerConfig, claimId: string, cutoff?
       state = evolveClaim(state, toClaimFoldEvent(event));
       const b = state === null ? null : balancesOf(state.money);
       lines.push(
-        `#${event.position} ${event.metadata.recordedAt} ${event.metadata.actor} (${event.metadata.source}) ${describe(event)}`,
+        `#${event.position} ${event.metadata.recordedAt} ${event.metadata.actor} (${event.metadata.source}) ${describe(event, state)}`,
         b && state
           ? `    → ${state.status}; payer owes ${money(b.payerBalanceCents)}, patient owes ${money(b.patientBalanceCents)}, balance ${money(b.balanceCents)} (charges ${money(b.chargesCents)}, paid ${money(b.payerPaidCents + b.patientPaidCents)}, adjusted ${money(b.contractualAdjustmentCents)}, written off ${money(b.writeOffCents)})`
           : '',

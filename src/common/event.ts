@@ -16,6 +16,10 @@ export interface EventMetadata {
   source: EventSource;
   /** When the ledger recorded the event (ISO 8601 UTC); as-of queries go by this. */
   recordedAt: string;
+  /** Hash of the previous event in the stream (64 zeros for the first); set by the store's append. */
+  prevHash?: string;
+  /** SHA-256 of this event's canonical form (docs/audit.md); set by the store's append. */
+  hash?: string;
 }
 
 export const SCHEMA_VERSION = 1;

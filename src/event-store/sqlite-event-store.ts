@@ -1,3 +1,4 @@
+import { chainMetadata, GENESIS_HASH } from './hash-chain';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { Observable } from 'rxjs';
@@ -182,6 +183,7 @@ export class SqliteEventStore implements EventStore {
     insert: Database.Statement<[Buffer | string, string, number, string, string, string]>;
     byId: Database.Statement<[Buffer | string], IdRow>;
     lastRevision: Database.Statement<[string], bigint>;
+    lastMetadata: Database.Statement<[string], string>;
     head: Database.Statement<[], bigint>;
     readStream: Database.Statement<[string, number, number], EventRow>;
     readAll: Database.Statement<[bigint, number], EventRow>;
@@ -206,6 +208,9 @@ export class SqliteEventStore implements EventStore {
       byId: db.prepare('SELECT stream_id, revision, position FROM events WHERE id = ?'),
       lastRevision: db
         .prepare<[string], bigint>('SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1')
+        .pluck(),
+      lastMetadata: db
+        .prepare<[string], string>('SELECT metadata FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1')
         .pluck(),
       head: db.prepare<[], bigint>('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
       readStream: db.prepare(
@@ -401,10 +406,17 @@ export class SqliteEventStore implements EventStore {
     }
     if (events.length === 0) return { nextRevision: current, position: this.stmts.head.get() ?? 0n };
 
+    // The hash chain is computed here, inside the write transaction, so concurrent writers cannot fork it.
+    const chained = chainMetadata(
+      streamId,
+      current + 1,
+      this.lastHash(streamId, current),
+      events.map((event) => ({ type: event.type, data: JSON.parse(event.data) as unknown, metadata: JSON.parse(event.metadata) as Record<string, unknown> })),
+    );
     let position = 0n;
     events.forEach((event, i) => {
       try {
-        const info = this.stmts.insert.run(event.key, streamId, current + 1 + i, event.type, event.data, event.metadata);
+        const info = this.stmts.insert.run(event.key, streamId, current + 1 + i, event.type, event.data, JSON.stringify(chained[i]));
         position = BigInt(info.lastInsertRowid);
       } catch (error) {
         if (!isUniqueIdViolation(error)) throw error;
@@ -433,6 +445,14 @@ export class SqliteEventStore implements EventStore {
     }
     assert.ok(previous !== undefined);
     return { nextRevision: Number(previous.revision), position: previous.position };
+  }
+
+  private lastHash(streamId: string, current: number): string {
+    if (current < 0) return GENESIS_HASH;
+    const metadata = this.stmts.lastMetadata.get(streamId);
+    const hash = metadata === undefined ? undefined : (JSON.parse(metadata) as { hash?: unknown }).hash;
+    assert.ok(typeof hash === 'string', `stream ${streamId}: its last event carries no hash`);
+    return hash;
   }
 
   private currentRevision(streamId: string): number {

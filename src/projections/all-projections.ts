@@ -1,6 +1,7 @@
+import { ledgerDigestProjection } from '../audit/ledger-digest.projection';
 import { claimsProjection } from './claims.projection';
 import { denialsProjection } from './denials.projection';
 import { patientAccountsProjection } from './patient-accounts.projection';
 import type { Projection } from './projection';
 
-export const ALL_PROJECTIONS: readonly Projection[] = [claimsProjection, patientAccountsProjection, denialsProjection];
+export const ALL_PROJECTIONS: readonly Projection[] = [claimsProjection, patientAccountsProjection, denialsProjection, ledgerDigestProjection];

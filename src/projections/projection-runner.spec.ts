@@ -178,7 +178,7 @@ describe('ProjectionRunner on real SQLite files', () => {
     /** The denials projection, except that it fails on ClaimCorrected. */
     const failingDenials: Projection = {
       ...denialsProjection,
-      handles: new Set([...denialsProjection.handles, 'ClaimCorrected']),
+      handles: { has: (type: string) => type === 'ClaimCorrected' || denialsProjection.handles.has(type) },
       apply(db, event) {
         if (event.type === 'ClaimCorrected') throw new Error('boom: cannot apply ClaimCorrected');
         denialsProjection.apply(db, event);
@@ -268,18 +268,21 @@ describe('ProjectionRunner on real SQLite files', () => {
       db.prepare("UPDATE claims SET status = 'tampered'").run();
       db.prepare('UPDATE patient_accounts SET received_cents = -1').run();
 
-      const projections = [bumped(claimsProjection), patientAccountsProjection, denialsProjection];
+      const projections = ALL_PROJECTIONS.map((p) => (p.name === claimsProjection.name ? bumped(p) : p));
       const second = runner(db, projections);
       expect(second.prepare()).toEqual(['claims']);
-      expect(checkpoints(db)).toEqual({
-        claims: { version: claimsProjection.version + 1, position: 0 },
-        'patient-accounts': { version: patientAccountsProjection.version, position: Number(head) },
-        denials: { version: denialsProjection.version, position: Number(head) },
-      });
+      expect(checkpoints(db)).toEqual(
+        Object.fromEntries(
+          ALL_PROJECTIONS.map((p) => [
+            p.name,
+            p.name === 'claims' ? { version: p.version + 1, position: 0 } : { version: p.version, position: Number(head) },
+          ]),
+        ),
+      );
       expect(db.prepare('SELECT COUNT(*) AS n FROM claims').get()).toEqual({ n: 0 });
 
       await second.start();
-      expect(second.status().map((s) => s.position)).toEqual([head, head, head]);
+      expect(second.status().map((s) => s.position)).toEqual(ALL_PROJECTIONS.map(() => head));
       const after = dump(db);
       expect(after['claims']).toEqual(reference['claims']);
       expect(after['patient_accounts']).toEqual([expect.objectContaining({ received_cents: -1 })]);

@@ -9,7 +9,7 @@ import type { ReadDatabase } from './read-store';
 export interface Projection {
   readonly name: string;
   readonly version: number;
-  readonly handles: ReadonlySet<string>;
+  readonly handles: Pick<ReadonlySet<string>, 'has'>;
   /** Creates the projection's tables if absent. */
   setup(db: ReadDatabase): void;
   /** Drops the projection's tables (a rebuild follows). */

@@ -1,3 +1,4 @@
+import { eventHash, GENESIS_HASH } from '../../src/event-store/hash-chain';
 import { randomUUID } from 'node:crypto';
 import type { Observable, Subscription } from 'rxjs';
 import { ConcurrencyConflict } from '../../src/common/errors';
@@ -38,6 +39,14 @@ const CONCURRENT_SAME_STREAM = 20;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const newStreamId = (): string => `contract-${randomUUID()}`;
+
+const HEX_64 = /^[0-9a-f]{64}$/;
+
+function withoutHashes(m: EventMetadata | undefined): Omit<EventMetadata, 'prevHash' | 'hash'> | undefined {
+  if (m === undefined) return undefined;
+  const { prevHash: _p, hash: _h, ...rest } = m;
+  return rest;
+}
 
 function metadata(extra: Partial<EventMetadata> = {}): EventMetadata {
   return {
@@ -337,6 +346,37 @@ export function eventStoreContract(name: string, makeStore: MakeStore, options: 
       });
     });
 
+    describe('hash chain (tamper evidence, docs/audit.md)', () => {
+      it('chains every event of a stream: prevHash of the first is 64 zeros, each hash recomputes, each prevHash is the previous hash', async () => {
+        const s = newStreamId();
+        await store.append(s, newEvents(2), 'no_stream');
+        await store.append(s, newEvents(3), 1);
+        const read = await store.readStream(s);
+        expect(read.map((e) => e.metadata.prevHash)).toEqual([GENESIS_HASH, ...read.slice(0, -1).map((e) => e.metadata.hash)]);
+        for (const e of read) {
+          expect(e.metadata.hash).toBe(eventHash({ ...e, metadata: e.metadata as unknown as Record<string, unknown> }));
+        }
+        expect(new Set(read.map((e) => e.metadata.hash)).size).toBe(5);
+      });
+
+      it('ignores hashes the caller sends and computes its own', async () => {
+        const s = newStreamId();
+        const forged = { ...newEvents(1)[0]!, metadata: { ...metadata(), prevHash: 'f'.repeat(64), hash: 'e'.repeat(64) } };
+        await store.append(s, [forged], 'no_stream');
+        const [read] = await store.readStream(s);
+        expect(read?.metadata.prevHash).toBe(GENESIS_HASH);
+        expect(read?.metadata.hash).toBe(eventHash({ ...read!, metadata: read!.metadata as unknown as Record<string, unknown> }));
+      });
+
+      it('keeps one unforked chain per stream under concurrent appends with expected revision any', async () => {
+        const s = newStreamId();
+        await Promise.all(Array.from({ length: 10 }, () => store.append(s, newEvents(1), 'any')));
+        const read = await store.readStream(s);
+        expect(read).toHaveLength(10);
+        expect(read.map((e) => e.metadata.prevHash)).toEqual([GENESIS_HASH, ...read.slice(0, -1).map((e) => e.metadata.hash)]);
+      });
+    });
+
     describe('readStream', () => {
       it('returns the full envelope of each event in revision order', async () => {
         const s = newStreamId();
@@ -351,7 +391,7 @@ export function eventStoreContract(name: string, makeStore: MakeStore, options: 
             revision,
             position: expect.any(BigInt) as unknown,
             data: e.data,
-            metadata: e.metadata,
+            metadata: { ...e.metadata, prevHash: expect.stringMatching(HEX_64) as unknown, hash: expect.stringMatching(HEX_64) as unknown },
           })),
         );
         expect(read[2]?.position).toBe(position);
@@ -562,8 +602,8 @@ export function eventStoreContract(name: string, makeStore: MakeStore, options: 
 
         const read = await store.readStream(s);
         expect(read.map((e) => e.data)).toEqual([data, 'just a string', null, 42, [1, 'two']]);
-        expect(read[0]?.metadata).toEqual(withKey.metadata);
-        expect(read[1]?.metadata).toEqual(withoutKey.metadata);
+        expect(withoutHashes(read[0]?.metadata)).toEqual(withKey.metadata);
+        expect(withoutHashes(read[1]?.metadata)).toEqual(withoutKey.metadata);
         expect(read[1]?.metadata).not.toHaveProperty('idempotencyKey');
         expect((read[0]?.data as typeof data).maxSafeCents).toBe(9_007_199_254_740_991);
         const viaAll = (await store.readAll((read[0]?.position ?? 1n) - 1n)).filter(inStreams(s));
