@@ -20,6 +20,23 @@ export interface CommandOutcome<State> {
   appended: number;
 }
 
+/** Reads a stream and folds it from `initial`, collecting the idempotency keys of the commands already applied. */
+export const loadStream = async <State, Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  initial: State,
+  evolve: (state: State, event: Event) => State,
+): Promise<LoadedStream<State>> => {
+  const events = await store.readStream(streamId);
+  const keys = new Set<string>();
+  let state = initial;
+  for (const event of events) {
+    state = evolve(state, { type: event.type, data: event.data } as Event);
+    if (event.metadata.idempotencyKey !== undefined) keys.add(event.metadata.idempotencyKey);
+  }
+  return { state, revision: events.length - 1, idempotencyKeys: keys };
+};
+
 /** Retries after a lost optimistic race, when the caller did not pin a revision with If-Match. */
 export const CONFLICT_RETRIES_MAX = 3;
 

@@ -1,23 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock';
 import type { CommandContext } from '../common/command-context';
-import { handleCommand, type LoadedStream } from '../common/command-handler';
+import { handleCommand, loadStream, type LoadedStream } from '../common/command-handler';
 import { NotFound } from '../common/errors';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { codeEncounter, type CodeEncounter } from './code-encounter/code-encounter';
-import { encounterStreamId, evolveEncounter, initialEncounterState, type Encounter, type EncounterEvent, type EncounterState } from './encounter';
+import { encounterStreamId, evolveEncounter, initialEncounterState, type Encounter, type EncounterState } from './encounter';
 
-export const loadEncounter = async (store: EventStore, encounterId: string): Promise<LoadedStream<EncounterState>> => {
-  const events = await store.readStream(encounterStreamId(encounterId));
-  const keys = new Set<string>();
-  let state = initialEncounterState;
-  for (const event of events) {
-    state = evolveEncounter(state, { type: event.type, data: event.data } as EncounterEvent);
-    if (event.metadata.idempotencyKey !== undefined) keys.add(event.metadata.idempotencyKey);
-  }
-  return { state, revision: events.length - 1, idempotencyKeys: keys };
-};
+export const loadEncounter = (store: EventStore, encounterId: string): Promise<LoadedStream<EncounterState>> =>
+  loadStream(store, encounterStreamId(encounterId), initialEncounterState, evolveEncounter);
 
 @Injectable()
 export class EncounterCommands {

@@ -5,7 +5,7 @@ import type { Claim } from '../claims/claim';
 import type { PatientBalanceView } from '../claims/claim-view';
 import { CLOCK, type Clock } from '../common/clock';
 import type { CommandContext } from '../common/command-context';
-import { handleCommand, type LoadedStream } from '../common/command-handler';
+import { handleCommand, loadStream, type LoadedStream } from '../common/command-handler';
 import { KeyedLock } from '../common/keyed-lock';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
 import { LedgerQueries } from '../projections/ledger-queries';
@@ -16,16 +16,8 @@ import { receivePatientPayment, type ReceivePatientPayment } from './receive-pay
 
 type PatientWithClaims = { patient: Patient; claims: Map<string, Claim> };
 
-export const loadPatient = async (store: EventStore, patientId: string): Promise<LoadedStream<Patient>> => {
-  const events = await store.readStream(patientStreamId(patientId));
-  const keys = new Set<string>();
-  let state = initialPatientState(patientId);
-  for (const event of events) {
-    state = evolvePatient(state, { type: event.type, data: event.data } as PatientEvent);
-    if (event.metadata.idempotencyKey !== undefined) keys.add(event.metadata.idempotencyKey);
-  }
-  return { state, revision: events.length - 1, idempotencyKeys: keys };
-};
+export const loadPatient = (store: EventStore, patientId: string): Promise<LoadedStream<Patient>> =>
+  loadStream(store, patientStreamId(patientId), initialPatientState(patientId), evolvePatient);
 
 /** Patient money: payments allocated to the patient's claims and refunds, decided under the patient's lock. */
 @Injectable()
