@@ -154,6 +154,23 @@ describe('ProjectionRunner on real SQLite files', () => {
       expect(dump(db)).toEqual(once);
     });
 
+    it('by two runners on one read store (a CLI beside the server): the second applies nothing the first did', async () => {
+      await appendLifecycle();
+      const events = await store.readAll(0n);
+      const server = runner(readDb());
+      const cli = runner(readDb());
+      server.prepare();
+      cli.prepare();
+      server.applyBatch(events.slice(0, 5));
+      cli.applyBatch(events);
+      server.applyBatch(events);
+      const reference = readDb('reference.sqlite');
+      const alone = runner(reference);
+      alone.prepare();
+      alone.applyBatch(events);
+      expect(dump(readDb())).toEqual(dump(reference));
+    });
+
     it('after a restart on the same file (durable checkpoints), and for a batch overlapping what was applied', async () => {
       await appendLifecycle();
       const events = await store.readAll(0n);

@@ -20,7 +20,7 @@ export interface RunnerOptions {
 
 const DEFAULTS: RunnerOptions = { batchMax: 1000, waitTimeoutMs: 30_000 };
 
-type Waiter = { position: Position; resolve: () => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
+type Waiter = { position: Position; resolve: () => void; reject: (error: Error) => void; timer: NodeJS.Timeout | undefined };
 
 /**
  * Feeds every projection from one `$all` subscription. Each batch and the checkpoints of the
@@ -76,7 +76,8 @@ export class ProjectionRunner {
         next: (batch) => this.applyOrFail(batch),
         error: (error: Error) => this.fail(error),
       });
-    await this.waitFor(head);
+    // The first catch-up may be long (a new projection over a big ledger): no command is waiting on it.
+    await this.waitFor(head, null);
   }
 
   stop(): void {
@@ -106,15 +107,18 @@ export class ProjectionRunner {
   }
 
   /** Resolves once every projection has applied `position` (read-your-writes for a command's response). */
-  waitFor(position: Position): Promise<void> {
+  waitFor(position: Position, timeoutMs: number | null = this.options.waitTimeoutMs): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.position() >= position) return Promise.resolve();
     if (this.stopped) return Promise.reject(new Error('projection runner stopped'));
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`projections did not reach position ${position} within ${this.options.waitTimeoutMs} ms`));
-      }, this.options.waitTimeoutMs);
+      const timer =
+        timeoutMs === null
+          ? undefined
+          : setTimeout(() => {
+              this.waiters = this.waiters.filter((w) => w !== waiter);
+              reject(new Error(`projections did not reach position ${position} within ${timeoutMs} ms`));
+            }, timeoutMs);
       const waiter: Waiter = { position, resolve, reject, timer };
       this.waiters.push(waiter);
     });
@@ -123,27 +127,36 @@ export class ProjectionRunner {
   /** Applies a batch in one transaction: the projections' rows and their checkpoints together. */
   applyBatch(events: readonly RecordedEvent[]): void {
     if (events.length === 0) return;
-    this.db.transaction(() => {
-      for (const projection of this.projections) {
-        const checkpoint = this.checkpoints.get(projection.name) ?? 0n;
-        let reached = checkpoint;
-        for (const event of events) {
-          if (event.position <= checkpoint) continue;
-          if (projection.handles.has(event.type)) projection.apply(this.db, event);
-          reached = event.position;
+    const reachedByProjection = new Map<string, Position>();
+    // IMMEDIATE, and checkpoints read inside the transaction: another process running a runner on
+    // the same read store (a CLI beside the server) is serialised here and never re-applies an event.
+    this.db
+      .transaction(() => {
+        for (const projection of this.projections) {
+          const checkpoint = this.storedCheckpoint(projection.name);
+          let reached = checkpoint;
+          for (const event of events) {
+            if (event.position <= checkpoint) continue;
+            if (projection.handles.has(event.type)) projection.apply(this.db, event);
+            reached = event.position;
+          }
+          if (reached !== checkpoint) {
+            statement(this.db, 'UPDATE projection_checkpoints SET position = ? WHERE name = ?').run(reached, projection.name);
+          }
+          reachedByProjection.set(projection.name, reached);
         }
-        if (reached !== checkpoint) {
-          statement(this.db, 'UPDATE projection_checkpoints SET position = ? WHERE name = ?').run(reached, projection.name);
-        }
-      }
-    })();
+      })
+      .immediate();
     // Only after the commit: memory never runs ahead of what is durable in the read store.
-    for (const projection of this.projections) {
-      const last = events[events.length - 1] as RecordedEvent;
-      const checkpoint = this.checkpoints.get(projection.name) ?? 0n;
-      if (last.position > checkpoint) this.checkpoints.set(projection.name, last.position);
-    }
+    for (const [name, reached] of reachedByProjection) this.checkpoints.set(name, reached);
     this.releaseWaiters();
+  }
+
+  private storedCheckpoint(name: string): Position {
+    const row = statement(this.db, 'SELECT position FROM projection_checkpoints WHERE name = ?').safeIntegers(true).get(name) as
+      | { position: bigint }
+      | undefined;
+    return row?.position ?? 0n;
   }
 
   /**
