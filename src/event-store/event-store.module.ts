@@ -2,6 +2,7 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import path from 'node:path';
 import fs from 'node:fs';
 import { LEDGER_CONFIG, type LedgerConfig } from '../common/config';
+import { EsdbEventStore } from './esdb-event-store';
 import { EVENT_STORE, type EventStore } from './event-store';
 import { SqliteEventStore } from './sqlite-event-store';
 
@@ -12,7 +13,11 @@ export const openEventStore = (config: LedgerConfig): EventStore => {
       fs.mkdirSync(config.dataDir, { recursive: true });
       return SqliteEventStore.open(path.join(config.dataDir, 'events.sqlite'));
     case 'esdb':
-      throw new Error('EVENT_STORE=esdb: the EventStoreDB adapter is not part of this build yet; use EVENT_STORE=sqlite');
+      if (config.esdbConnectionString === undefined || config.esdbConnectionString === '') {
+        throw new Error('EVENT_STORE=esdb needs EVENTSTORE_CONNECTION_STRING (e.g. esdb://localhost:2113?tls=false)');
+      }
+      // Connects lazily; the projections' first read at start fails fast if the server is unreachable.
+      return EsdbEventStore.connect(config.esdbConnectionString);
   }
 };
 

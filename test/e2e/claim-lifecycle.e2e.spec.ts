@@ -1,3 +1,4 @@
+import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store';
 import {
   denialBody,
   encounterBody,
@@ -442,10 +443,12 @@ describe('claim lifecycle over HTTP', () => {
     });
   });
 
-  it('GET /health reports the sqlite store and no projection lag', async () => {
+  it('GET /health reports the store in use, its head, and no projection lag', async () => {
     const response = await t.http.get('/health').expect(200);
     expect(response.body.status).toBe('ok');
-    expect(response.body.store).toEqual({ kind: 'sqlite', headPosition: String(await t.eventCount()) });
+    const head = await t.app.get<typeof EVENT_STORE, EventStore>(EVENT_STORE).headPosition();
+    expect(response.body.store).toEqual({ kind: t.storeKind, headPosition: String(head) });
+    if (t.storeKind === 'sqlite') expect(response.body.store.headPosition).toBe(String(await t.eventCount()));
     const names = (response.body.projections as Array<{ name: string; lag: string }>).map((p) => p.name);
     expect(names).toEqual(expect.arrayContaining(['claims', 'denials', 'patient-accounts']));
     for (const projection of response.body.projections as Array<{ lag: string }>) expect(projection.lag).toBe('0');
