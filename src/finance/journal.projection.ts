@@ -1,0 +1,123 @@
+import { balancesOf } from '../claims/claim';
+import type { RecordedEvent } from '../event-store/event-store';
+import type { Projection } from '../projections/projection';
+import { statement, type ReadDatabase } from '../projections/read-store';
+import { JOURNAL_EVENT_TYPES, postEvent, type ClaimBook, type LedgerClaim, type SourceEvent } from './journal';
+
+export const toSourceEvent = (event: RecordedEvent): SourceEvent => ({
+  id: event.id,
+  position: event.position,
+  streamId: event.streamId,
+  type: event.type,
+  data: event.data,
+  recordedAt: event.metadata.recordedAt,
+});
+
+/** The journal projection's claims, kept in its own table: it posts from the claim as it stood before each event. */
+const tableBook = (db: ReadDatabase): ClaimBook => ({
+  get(claimId) {
+    const row = statement(db, 'SELECT state FROM journal_claims WHERE claim_id = ?').get(claimId) as { state: string } | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.state) as LedgerClaim);
+  },
+  set(claimId, ledgerClaim) {
+    const balances = balancesOf(ledgerClaim.claim.money);
+    statement(
+      db,
+      `INSERT INTO journal_claims (claim_id, payer_id, patient_id, first_submitted_at, payer_balance_cents, patient_balance_cents, patient_owes_since, state)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (claim_id) DO UPDATE SET payer_balance_cents = excluded.payer_balance_cents,
+         patient_balance_cents = excluded.patient_balance_cents, patient_owes_since = excluded.patient_owes_since, state = excluded.state`,
+    ).run(
+      claimId,
+      ledgerClaim.claim.payerId,
+      ledgerClaim.claim.patientId,
+      ledgerClaim.claim.firstSubmittedAt,
+      balances.payerBalanceCents,
+      balances.patientBalanceCents,
+      ledgerClaim.patientOwesSince,
+      JSON.stringify(ledgerClaim),
+    );
+  },
+});
+
+/**
+ * The double-entry journal as a read model: every line (append-only), running totals per
+ * account, and per claim what current aging needs. Current answers (GET /ledger/journal, the
+ * trial balance and aging without asOf) read it; as-of answers replay the events instead.
+ */
+export const journalProjection: Projection = {
+  name: 'journal',
+  version: 1,
+  handles: JOURNAL_EVENT_TYPES,
+
+  setup(db) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS journal_lines (
+        position INTEGER NOT NULL,
+        line_number INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        account TEXT NOT NULL,
+        debit_cents INTEGER NOT NULL,
+        credit_cents INTEGER NOT NULL,
+        claim_id TEXT,
+        payer_id TEXT,
+        patient_id TEXT,
+        recorded_at TEXT NOT NULL,
+        business_at TEXT NOT NULL,
+        memo TEXT NOT NULL,
+        PRIMARY KEY (position, line_number)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS journal_lines_by_claim ON journal_lines (claim_id, position, line_number);
+      CREATE INDEX IF NOT EXISTS journal_lines_by_patient ON journal_lines (patient_id, position, line_number);
+      CREATE TABLE IF NOT EXISTS journal_accounts (
+        account TEXT PRIMARY KEY,
+        debit_cents INTEGER NOT NULL,
+        credit_cents INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS journal_claims (
+        claim_id TEXT PRIMARY KEY,
+        payer_id TEXT NOT NULL,
+        patient_id TEXT NOT NULL,
+        first_submitted_at TEXT NOT NULL,
+        payer_balance_cents INTEGER NOT NULL,
+        patient_balance_cents INTEGER NOT NULL,
+        patient_owes_since TEXT,
+        state TEXT NOT NULL
+      );
+    `);
+  },
+
+  drop(db) {
+    db.exec('DROP TABLE IF EXISTS journal_lines; DROP TABLE IF EXISTS journal_accounts; DROP TABLE IF EXISTS journal_claims;');
+  },
+
+  apply(db, event) {
+    for (const line of postEvent(toSourceEvent(event), tableBook(db))) {
+      statement(
+        db,
+        `INSERT INTO journal_lines (position, line_number, event_id, event_type, account, debit_cents, credit_cents, claim_id, payer_id, patient_id, recorded_at, business_at, memo)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        line.position,
+        line.lineNumber,
+        line.eventId,
+        line.eventType,
+        line.account,
+        line.debitCents,
+        line.creditCents,
+        line.claimId,
+        line.payerId,
+        line.patientId,
+        line.recordedAt,
+        line.businessAt,
+        line.memo,
+      );
+      statement(
+        db,
+        `INSERT INTO journal_accounts (account, debit_cents, credit_cents) VALUES (?, ?, ?)
+         ON CONFLICT (account) DO UPDATE SET debit_cents = debit_cents + excluded.debit_cents, credit_cents = credit_cents + excluded.credit_cents`,
+      ).run(line.account, line.debitCents, line.creditCents);
+    }
+  },
+};

@@ -1,0 +1,63 @@
+/**
+ * The journal projection on a real read-store file: the runner applying the same batch twice
+ * changes nothing, and what the projection holds equals a replay of the same events.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RecordedEvent } from '../../src/event-store/event-store';
+import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
+import { FinanceQueries } from '../../src/finance/finance-queries';
+import { journalProjection } from '../../src/finance/journal.projection';
+import { replayLedger } from '../../src/finance/ledger-replay';
+import { ProjectionRunner } from '../../src/projections/projection-runner';
+import { openReadDatabase } from '../../src/projections/read-store';
+import fc from 'fast-check';
+import { ledgerOf, scriptArb } from './lifecycles';
+
+describe('journal projection (real SQLite files)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-projection-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('applies a batch once however often it is delivered, and agrees with the replay', async () => {
+    const [script] = fc.sample(scriptArb.filter((s) => s.steps.length > 20), { numRuns: 1, seed: 11 });
+    const events = ledgerOf(script!);
+    const store = SqliteEventStore.open(path.join(dir, 'events.sqlite'));
+    const db = openReadDatabase(path.join(dir, 'read.sqlite'));
+    try {
+      for (const e of events) {
+        await store.append(e.streamId, [
+          { id: randomUUID(), type: e.event.type, data: e.event.data, metadata: { schemaVersion: 1, actor: 't', correlationId: 'c', causationId: 'c', source: 'cli', recordedAt: new Date(e.atMs).toISOString() } },
+        ], 'any');
+      }
+      const stored: RecordedEvent[] = await store.readAll(0n, { maxCount: 10_000 });
+      expect(stored.length).toBe(events.length);
+      const runner = new ProjectionRunner(store, db, [journalProjection]);
+      runner.prepare();
+      const half = Math.floor(stored.length / 2);
+      runner.applyBatch(stored.slice(0, half));
+      const count = (): number => (db.prepare('SELECT COUNT(*) AS n FROM journal_lines').get() as { n: number }).n;
+      const afterFirst = count();
+      runner.applyBatch(stored.slice(0, half));
+      expect(count()).toBe(afterFirst);
+      runner.applyBatch(stored);
+      runner.applyBatch(stored);
+
+      const queries = new FinanceQueries(db, store);
+      const current = queries.currentTrialBalance();
+      const replayed = await queries.trialBalanceAsOf({ position: stored[stored.length - 1]!.position });
+      expect(current.accounts).toEqual(replayed.accounts);
+      expect(current.position).toBe(replayed.position);
+      const replay = await replayLedger(store, { position: stored[stored.length - 1]!.position });
+      replay.book.close();
+      expect(count()).toBe(replay.journalLineCount);
+      expect(count()).toBeGreaterThan(0);
+      const asOf = new Date(events[events.length - 1]!.atMs);
+      expect(queries.currentAging(asOf)).toEqual(await queries.agingAsOf({ position: stored[stored.length - 1]!.position }, asOf));
+    } finally {
+      db.close();
+      await store.close();
+    }
+  });
+});
