@@ -1,0 +1,25 @@
+import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { toProblem } from '../common/problem-details.filter';
+import { ClaimFailedScrub } from './vet-submission';
+
+/**
+ * A claim that failed its pre-submission edits: the usual 422 rule-violation problem
+ * (`code: CLAIM_FAILED_SCRUB`), with `errors` naming every failed error edit in the shared
+ * `{field, message}` shape (the field is the line, or `claim`), and the extension member `edits`
+ * carrying every finding (errors and warnings) with its id, severity and lines.
+ */
+@Catch(ClaimFailedScrub)
+export class ClaimFailedScrubFilter implements ExceptionFilter {
+  catch(error: ClaimFailedScrub, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = {
+      ...toProblem(error),
+      errors: error.findings
+        .filter((f) => f.severity === 'error')
+        .map((f) => ({ field: f.lineNumbers === undefined ? 'claim' : `lines ${f.lineNumbers.join(', ')}`, message: `${f.editId}: ${f.message}` })),
+      edits: error.findings,
+    };
+    response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+  }
+}
