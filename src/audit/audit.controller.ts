@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CLOCK, type Clock } from '../common/clock';
 import { InvalidInput, NotFound } from '../common/errors';
+import { Roles } from '../security/roles';
 import { AuditService } from './audit.service';
 import { serializeAuditPackage } from './audit-package';
 
@@ -15,6 +16,7 @@ export class AuditController {
   ) {}
 
   @Get('claims/:claimId/audit')
+  @Roles('auditor')
   @ApiOperation({ summary: "An audit package: the claim's complete streams with their hashes, the ledger digest, the claim as replayed; verify offline with `billing-ledger verify-package`" })
   async claimAudit(@Param('claimId') claimId: string, @Res() response: Response): Promise<void> {
     const pkg = await this.audit.claimPackage(claimId, this.clock.now().toISOString());
@@ -27,6 +29,7 @@ export class AuditController {
   }
 
   @Get('ledger/digest')
+  @Roles('auditor', 'finance')
   @ApiOperation({ summary: "The whole ledger's digest at a position (default: the head): SHA-256 chaining every event hash in global order" })
   digest(@Query('position') position?: string) {
     if (position !== undefined && !/^\d{1,19}$/.test(position)) throw new InvalidInput('position must be a non-negative integer', [{ field: 'position', message: 'digits' }]);

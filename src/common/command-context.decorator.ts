@@ -25,12 +25,13 @@ export const parseIfMatch = (value: string | undefined): number | undefined => {
 
 /** Builds the command context from the request: who (X-Actor), the correlation, idempotency and If-Match. */
 export const Command = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext => {
-  const request = context.switchToHttp().getRequest<Request>();
+  const request = context.switchToHttp().getRequest<Request & { principal?: { name: string } }>();
   const idempotencyKey = header(request, 'Idempotency-Key');
   const expectedRevision = parseIfMatch(request.header('If-Match'));
   const commandId = randomUUID();
   return {
-    actor: header(request, 'X-Actor') ?? 'anonymous',
+    // Once authenticated, the principal is the actor and X-Actor is ignored.
+    actor: request.principal?.name ?? header(request, 'X-Actor') ?? 'anonymous',
     correlationId: header(request, 'X-Correlation-Id') ?? commandId,
     commandId,
     source: 'api',

@@ -63,3 +63,19 @@ export class InvalidInput extends Error {
     this.name = 'InvalidInput';
   }
 }
+
+/** No credential, or one the ledger does not know (HTTP 401). */
+export class Unauthenticated extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Unauthenticated';
+  }
+}
+
+/** A known caller whose role does not allow this (HTTP 403). */
+export class Forbidden extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Forbidden';
+  }
+}

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { ConcurrencyConflict, DuplicateId, InvalidInput, NotFound, PreconditionFailed, RuleViolation } from './errors';
+import { ConcurrencyConflict, DuplicateId, Forbidden, InvalidInput, NotFound, PreconditionFailed, RuleViolation, Unauthenticated } from './errors';
 
 /** An RFC 9457 problem: the body of every error answer. */
 export interface Problem {
@@ -41,6 +41,8 @@ export const toProblem = (error: unknown): Problem => {
     return problem(409, 'concurrency-conflict', 'Someone else changed this first', `${error.message}; read it again and retry`);
   }
   if (error instanceof NotFound) return problem(404, 'not-found', 'Not found', error.message);
+  if (error instanceof Unauthenticated) return problem(401, 'unauthenticated', 'Authentication required', error.message);
+  if (error instanceof Forbidden) return problem(403, 'forbidden', 'Your role does not allow this', error.message);
   if (error instanceof PreconditionFailed) return problem(412, 'precondition-failed', 'The claim has changed since you read it', error.message);
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -57,6 +59,16 @@ export const toProblem = (error: unknown): Problem => {
   return problem(500, 'internal-error', 'Internal error', 'the ledger could not complete the request; nothing partial was recorded');
 };
 
+/**
+ * An unexpected error's class and stack frames, without its message: messages can carry ids or
+ * amounts, and logs must hold no protected health information.
+ */
+const withoutMessage = (error: unknown): string => {
+  if (!(error instanceof Error)) return `non-Error thrown (${typeof error})`;
+  const frames = (error.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at '));
+  return [`${error.name}: (message withheld from logs)`, ...frames].join('\n');
+};
+
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
@@ -64,7 +76,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = toProblem(error);
-    if (body.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (body.status >= 500) this.logger.error(withoutMessage(error));
+    if (body.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="billing-ledger"');
     response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   }
 }

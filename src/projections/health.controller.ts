@@ -3,9 +3,11 @@ import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LEDGER_CONFIG, type LedgerConfig } from '../common/config';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
+import { Public } from '../security/roles';
 import { ProjectionRunner } from './projection-runner';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -59,6 +59,9 @@ interface Answer {
   body: unknown;
 }
 
+/** The admin token the server wrote to its data dir on first start (authentication is on by default). */
+let bearer: string | undefined;
+
 const request = (port: number, method: string, urlPath: string, body?: unknown, agent?: http.Agent): Promise<Answer> =>
   new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -72,6 +75,7 @@ const request = (port: number, method: string, urlPath: string, body?: unknown, 
         timeout: REQUEST_TIMEOUT_MS,
         headers: {
           'X-Actor': 'crash-test',
+          ...(bearer !== undefined && { Authorization: `Bearer ${bearer}` }),
           ...(payload !== undefined && { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }),
         },
       },
@@ -122,7 +126,10 @@ const startServer = async (dataDir: string): Promise<Server> => {
     if (Date.now() > deadline) throw new Error(`server did not answer /health within ${SERVER_START_TIMEOUT_MS} ms:\n${output.join('')}`);
     try {
       const health = await request(port, 'GET', '/health');
-      if (health.status === 200) return { child, port, output, exited };
+      if (health.status === 200) {
+        bearer = fs.readFileSync(path.join(dataDir, 'admin.token'), 'utf8').trim();
+        return { child, port, output, exited };
+      }
     } catch {
       // not listening yet
     }

@@ -1,18 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { ADJUSTMENT_GROUPS, type AdjustmentGroup } from '../../codes';
 import { IsCents, IsCode, IsIsoInstant } from '../../common/validation';
 import { DIAGNOSES_MAX, LINES_MAX } from '../../encounters/coding-rules';
@@ -48,6 +36,7 @@ export class RejectClaimDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(ADJUSTMENTS_MAX)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => RejectionReasonDto)
   reasons!: RejectionReasonDto[];
@@ -70,6 +59,7 @@ export class ReceiveDenialDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(ADJUSTMENTS_MAX)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => AdjustmentDto)
   adjustments!: AdjustmentDto[];
@@ -95,6 +85,7 @@ export class CorrectClaimDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(LINES_MAX)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ServiceLineDto)
   lines?: ServiceLineDto[];
@@ -112,6 +103,7 @@ export class RemittanceLineDto {
   @ApiProperty({ type: [AdjustmentDto] })
   @IsArray()
   @ArrayMaxSize(ADJUSTMENTS_MAX)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => AdjustmentDto)
   adjustments!: AdjustmentDto[];
@@ -125,6 +117,7 @@ export class PostRemittanceDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(LINES_MAX)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => RemittanceLineDto)
   lines!: RemittanceLineDto[];
@@ -132,6 +125,7 @@ export class PostRemittanceDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(ADJUSTMENTS_MAX)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => AdjustmentDto)
   adjustments?: AdjustmentDto[];

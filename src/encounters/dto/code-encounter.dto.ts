@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Length, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsString, Length, ValidateNested } from 'class-validator';
 import { IsCode, IsIsoDate } from '../../common/validation';
 import { DIAGNOSES_MAX, LINES_MAX } from '../coding-rules';
 import { ServiceLineDto } from './service-line.dto';
@@ -22,6 +22,7 @@ export class CodeEncounterDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(LINES_MAX)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ServiceLineDto)
   lines!: ServiceLineDto[];

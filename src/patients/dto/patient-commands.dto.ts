@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { IsCents, IsIsoInstant } from '../../common/validation';
 import { ID_LENGTH_MAX } from '../../encounters/dto/code-encounter.dto';
 import { PAYMENT_METHODS, type PaymentMethod } from '../patient';
@@ -19,6 +19,7 @@ export class ReceivePaymentDto {
   @ApiProperty({ type: [AllocationDto], description: 'what is not allocated becomes patient credit' })
   @IsArray()
   @ArrayMaxSize(ALLOCATIONS_MAX)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => AllocationDto)
   allocations!: AllocationDto[];

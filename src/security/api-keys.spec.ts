@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ApiKeyStore, bootstrapAdminKey } from './api-keys';
+
+describe('ApiKeyStore', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bl-keys-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('stores only a hash: the file never holds a usable token, yet the token authenticates', () => {
+    const store = new ApiKeyStore(path.join(dir, 'keys.json'));
+    const { token, key } = store.create('biller.lee', 'biller', '2026-11-27T00:00:00.000Z');
+    expect(fs.readFileSync(store.filePath, 'utf8')).not.toContain(token.split('_')[2]);
+    expect(fs.statSync(store.filePath).mode & 0o777).toBe(0o600);
+    expect(store.authenticate(token)).toEqual({ keyId: key.keyId, name: 'biller.lee', role: 'biller' });
+  });
+
+  it('refuses a wrong secret, a malformed token and an unknown key id', () => {
+    const store = new ApiKeyStore(path.join(dir, 'keys2.json'));
+    const { token } = store.create('auditor.kim', 'auditor', '2026-11-27T00:00:00.000Z');
+    const tampered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+    expect(store.authenticate(tampered)).toBeNull();
+    expect(store.authenticate('not-a-token')).toBeNull();
+    expect(store.authenticate(`bl_zzzzzzzzzzzz_${'A'.repeat(43)}`)).toBeNull();
+  });
+
+  it('a second instance sees keys created by another (the CLI adds keys while the server runs)', () => {
+    const file = path.join(dir, 'keys3.json');
+    const server = new ApiKeyStore(file);
+    expect(server.authenticate(`bl_aaaaaaaaaaaa_${'A'.repeat(43)}`)).toBeNull();
+    const { token } = new ApiKeyStore(file).create('finance.ray', 'finance', '2026-11-27T00:00:00.000Z');
+    expect(new ApiKeyStore(file).authenticate(token)?.role).toBe('finance');
+  });
+
+  it('bootstraps one admin key on first start only, leaving its token in the data dir', () => {
+    const store = new ApiKeyStore(path.join(dir, 'boot.json'));
+    const created = bootstrapAdminKey(store, dir, '2026-11-27T00:00:00.000Z');
+    expect(created).not.toBeNull();
+    const token = fs.readFileSync(created!.tokenFile, 'utf8').trim();
+    expect(store.authenticate(token)?.role).toBe('admin');
+    expect(bootstrapAdminKey(store, dir, '2026-11-27T00:00:00.000Z')).toBeNull();
+  });
+});
