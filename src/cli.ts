@@ -1,9 +1,15 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
+import { exportLedger } from './cli/export';
 import { describeVerifyReport, exportAuditPackage, verify, verifyPackageFile } from './cli/audit';
+import { registerExport837 } from './cli/export-837';
+import { registerImport835 } from './cli/import-835';
+import { registerLoadFeeSchedule } from './cli/load-fee-schedule';
+import { createKey, listKeys } from './cli/keys';
 import { rebuild } from './cli/rebuild';
 import { replayClaim } from './cli/replay';
 import { seed } from './cli/seed';
+import { registerStatements } from './cli/statements';
 import { loadConfig } from './common/config';
 import { parseCutoff } from './common/query-params';
 import { serve } from './main';
@@ -54,6 +60,19 @@ export const buildCli = (): Command => {
     });
 
   program
+    .command('export')
+    .description('a ledger snapshot as of an instant: journal, trial balance, claims, aging and manifest.json (same as-of, same bytes)')
+    .requiredOption('--as-of <iso>', 'the instant (ISO 8601; a bare date is the end of that day UTC); not in the future')
+    .requiredOption('--out <dir>', 'directory to write the files into (created if absent)')
+    .option('--format <format>', 'csv (RFC 4180) or jsonl', 'csv')
+    .action(async (options: { asOf: string; out: string; format: string }) => {
+      const result = await exportLedger(loadConfig(), options);
+      const m = result.manifest;
+      console.log(
+        `exported ${m.eventCount} events (through position ${m.position}) as of ${m.asOf} to ${result.outDir} in ${result.seconds.toFixed(2)} s: ${m.controlTotals.journalLineCount} journal lines, ${m.controlTotals.claimCount} claims`,
+      );
+    });
+  program
     .command('verify')
     .description('recompute every hash chain and the ledger digest; report the first broken link')
     .option('--stream <id>', 'check one stream only (e.g. claim-123)')
@@ -88,6 +107,28 @@ export const buildCli = (): Command => {
         process.exitCode = 2;
       }
     });
+  registerImport835(program);
+  registerExport837(program);
+  registerStatements(program);
+  registerLoadFeeSchedule(program);
+  const keys = program.command('keys').description('API keys (bearer tokens) and their roles');
+  keys
+    .command('create')
+    .description('create a key and print its token once (only its hash is stored)')
+    .requiredOption('--name <name>', 'who holds it; becomes the actor on the events it causes')
+    .requiredOption('--role <role>', 'biller, auditor, finance or admin')
+    .action((options: { name: string; role: string }) => {
+      const { token, key } = createKey(loadConfig(), options.name, options.role, new Date());
+      console.log(`created key ${key.keyId} for ${key.name} (${key.role}); its token, shown only now:`);
+      console.log(token);
+    });
+  keys
+    .command('list')
+    .description('the keys that exist (never their tokens)')
+    .action(() => {
+      for (const key of listKeys(loadConfig())) console.log(`${key.keyId}  ${key.role.padEnd(7)}  ${key.name}  (created ${key.createdAt})`);
+    });
+
   return program;
 };
 

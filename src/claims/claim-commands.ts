@@ -9,9 +9,11 @@ import { encounterStreamId } from '../encounters/encounter';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
 import { LedgerQueries } from '../projections/ledger-queries';
 import { ProjectionRunner } from '../projections/projection-runner';
-import { claimStreamId, evolveClaim, type ClaimEvent, type ClaimState } from './claim';
+import { SubmissionChecks } from '../scrubbing/submission-checks';
+import { claimStreamId, evolveClaim, type ClaimEvent, type ClaimState, type ClaimSubmitted } from './claim';
 import { loadClaim } from './claim-repository';
 import type { ClaimView } from './claim-view';
+import { resubmitClaim, type ResubmitClaim } from './resubmit-claim/resubmit-claim';
 import { submitClaim, type SubmitClaim } from './submit-claim/submit-claim';
 
 /** The patient's key: every command that moves a patient's money on a claim holds it. */
@@ -29,6 +31,7 @@ export class ClaimCommands {
     private readonly lock: KeyedLock,
     private readonly runner: ProjectionRunner,
     private readonly queries: LedgerQueries,
+    private readonly submissionChecks: SubmissionChecks,
   ) {}
 
   now(): string {
@@ -40,12 +43,17 @@ export class ClaimCommands {
     const encounter = await loadEncounter(this.store, command.encounterId);
     const patientId = encounter.state?.patientId ?? `unknown:${command.encounterId}`;
     const keys = [patientLockKey(patientId), `encounter:${command.encounterId}`, `claim:${command.claimId}`];
+    // Scrub and price (docs/contracts-and-scrubbing.md) with the payer's fee schedules as they stand now.
+    const vetter = await this.submissionChecks.forPayer(command.payerId);
     const position = await this.lock.run(keys, async () => {
       const [current, claim] = await Promise.all([loadEncounter(this.store, command.encounterId), loadClaim(this.store, command.claimId)]);
       if (context.idempotencyKey !== undefined && claim.idempotencyKeys.has(context.idempotencyKey)) return null;
       const reservedFor = current.state?.claimId;
       const holder = reservedFor && reservedFor !== command.claimId ? (await loadClaim(this.store, reservedFor)).state : null;
-      const { encounterEvents, claimEvents } = submitClaim(command, current.state, claim.state, holder);
+      const decided = submitClaim(command, current.state, claim.state, holder);
+      // Before anything is appended: an error edit (ClaimFailedScrub, 422) leaves both streams untouched.
+      const claimEvents: ClaimSubmitted[] = decided.claimEvents.map((event) => vetter.original(event));
+      const encounterEvents = decided.encounterEvents;
       const recordedAt = this.now();
       if (encounterEvents.length > 0) {
         const streamId = encounterStreamId(command.encounterId);
@@ -75,9 +83,21 @@ export class ClaimCommands {
     return this.queries.claim(claimId);
   }
 
+  /** A corrected claim goes out again: resubmitted, scrubbed and priced afresh as it now stands. */
+  async resubmit(command: ResubmitClaim, context: CommandContext): Promise<ClaimView> {
+    const vetter = await this.submissionChecks.forPayer((await this.firstSubmission(command.claimId)).payerId);
+    return this.run(command.claimId, context, (claim) =>
+      resubmitClaim(command, claim).map((event) => (claim === null ? event : vetter.replacement(event, claim))),
+    );
+  }
+
   private async patientOf(claimId: string): Promise<string> {
+    return (await this.firstSubmission(claimId)).patientId;
+  }
+
+  private async firstSubmission(claimId: string): Promise<{ patientId: string; payerId: string }> {
     const [first] = await this.store.readStream(claimStreamId(claimId), { maxCount: 1 });
     if (!first) throw new NotFound(`claim ${claimId} does not exist`);
-    return (first.data as { patientId: string }).patientId;
+    return first.data as { patientId: string; payerId: string };
   }
 }

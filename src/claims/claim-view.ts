@@ -1,5 +1,12 @@
 import type { Cents } from '../common/money';
+import { expectedAllowedOf } from '../contracts/pricing';
+import type { ScrubFinding } from '../scrubbing/edits';
 import { balancesOf, type Claim, type ClaimBalances, type ClaimLine, type ClaimStatus, type RemittanceRecord } from './claim';
+
+/** A line as the API shows it: with what the payer's contract says it should allow (null: not priced). */
+export interface ClaimViewLine extends ClaimLine {
+  expectedAllowedCents: Cents | null;
+}
 
 /** The claim as the API shows it (GET /claims/{id}); `revision` is the claim stream's, also sent as the ETag. */
 export interface ClaimView {
@@ -16,7 +23,13 @@ export interface ClaimView {
   firstSubmittedAt: string;
   revision: number;
   diagnoses: string[];
-  lines: ClaimLine[];
+  lines: ClaimViewLine[];
+  /** Σ of the lines' expected allowed amounts, from the fee schedule in force when the latest submission went out; null when not priced. */
+  expectedAllowedCents: Cents | null;
+  /** The fee schedule the expected amounts come from; null when not priced. */
+  feeScheduleId: string | null;
+  /** Warning edits the latest submission went out with. */
+  scrubWarnings: ScrubFinding[];
   remittances: RemittanceRecord[];
   balances: ClaimBalances;
 }
@@ -35,7 +48,10 @@ export const toClaimView = (claim: Claim, revision: number): ClaimView => ({
   firstSubmittedAt: claim.firstSubmittedAt,
   revision,
   diagnoses: claim.diagnoses,
-  lines: claim.lines,
+  lines: claim.lines.map((line) => ({ ...line, expectedAllowedCents: expectedAllowedOf(claim.expectedPayment, line.lineNumber) })),
+  expectedAllowedCents: claim.expectedPayment?.expectedAllowedCents ?? null,
+  feeScheduleId: claim.expectedPayment?.scheduleId ?? null,
+  scrubWarnings: claim.scrubWarnings ?? [],
   remittances: claim.remittances,
   balances: balancesOf(claim.money),
 });

@@ -1,8 +1,10 @@
 import type { AdjustmentGroup } from '../codes';
 import type { Event } from '../common/event';
 import { type Cents, sumCents } from '../common/money';
+import type { ExpectedPayment } from '../contracts/pricing';
 import type { ServiceLine } from '../encounters/encounter';
 import type { PatientPaymentReceived, PatientRefundIssued } from '../patients/patient';
+import type { ScrubFinding } from '../scrubbing/edits';
 
 /** A CAS adjustment: group (CO contractual, PR patient responsibility, OA other, PI payer initiated, CR correction), CARC reason and amount. */
 export interface Adjustment {
@@ -45,6 +47,10 @@ export type ClaimSubmitted = Event<
     totalChargeCents: Cents;
     frequencyCode: '1';
     submittedAt: string;
+    /** What the payer's contract says it should allow, fixed when the claim went out (absent: no fee schedule in force). */
+    expectedPayment?: ExpectedPayment;
+    /** Warning edits the claim went out with (absent: none). */
+    scrubWarnings?: ScrubFinding[];
   }
 >;
 
@@ -72,7 +78,18 @@ export type ClaimCorrected = Event<
 >;
 
 /** The corrected claim went out again as a replacement (frequency 7). */
-export type ClaimResubmitted = Event<'ClaimResubmitted', { claimId: string; frequencyCode: '7'; resubmittedAt: string }>;
+export type ClaimResubmitted = Event<
+  'ClaimResubmitted',
+  {
+    claimId: string;
+    frequencyCode: '7';
+    resubmittedAt: string;
+    /** The replacement priced afresh (its lines may have been corrected); absent: no fee schedule in force. */
+    expectedPayment?: ExpectedPayment;
+    /** Warning edits the replacement went out with (absent: none). */
+    scrubWarnings?: ScrubFinding[];
+  }
+>;
 
 /** The payer's remittance for this claim (an 835 CLP loop): payment plus adjustments, balancing per line. */
 export type RemittancePosted = Event<
@@ -178,6 +195,10 @@ export interface Claim {
   money: ClaimMoney;
   /** The status a closed claim returns to if money moves again and its balance is no longer 0. */
   statusBeforeClose: ClaimStatus | null;
+  /** The latest submission's expected payment (docs/contracts-and-scrubbing.md); absent when it was not priced. */
+  expectedPayment?: ExpectedPayment;
+  /** The warning edits the latest submission went out with; absent when none. */
+  scrubWarnings?: ScrubFinding[];
 }
 
 export type ClaimState = Claim | null;
@@ -294,6 +315,8 @@ export const evolveClaim = (state: ClaimState, event: ClaimFoldEvent): ClaimStat
       remittances: [],
       money: { ...ZERO_MONEY, chargesCents: data.totalChargeCents },
       statusBeforeClose: null,
+      ...(data.expectedPayment !== undefined && { expectedPayment: data.expectedPayment }),
+      ...(data.scrubWarnings !== undefined && { scrubWarnings: data.scrubWarnings }),
     };
   }
   if (state === null) return state;
@@ -335,14 +358,20 @@ export const evolveClaim = (state: ClaimState, event: ClaimFoldEvent): ClaimStat
         money: { ...claim.money, chargesCents: totalChargeCents(lines) },
       });
     }
-    case 'ClaimResubmitted':
-      return {
+    case 'ClaimResubmitted': {
+      const resubmitted: Claim = {
         ...claim,
         status: 'submitted',
         frequencyCode: event.data.frequencyCode,
         submissionCount: claim.submissionCount + 1,
         lines: claim.lines.map((line) => ({ ...line, adjudication: 'pending' })),
       };
+      // A replacement carries its own expectations; earlier warnings described the lines before the correction.
+      if (event.data.expectedPayment !== undefined) resubmitted.expectedPayment = event.data.expectedPayment;
+      if (event.data.scrubWarnings !== undefined) resubmitted.scrubWarnings = event.data.scrubWarnings;
+      else delete resubmitted.scrubWarnings;
+      return resubmitted;
+    }
     case 'RemittancePosted': {
       const { contractualCents, patientResponsibilityCents } = splitAdjustments(remittanceAdjustments(event.data));
       const lineNumbers = event.data.lines.map((line) => line.lineNumber);
@@ -372,7 +401,7 @@ export const evolveClaim = (state: ClaimState, event: ClaimFoldEvent): ClaimStat
     }
     case 'RemittanceReversed': {
       const record = claim.remittances.find((r) => r.remittanceId === event.data.remittanceId);
-      if (!record) return claim;
+      if (!record || record.reversed) return claim;
       return {
         ...claim,
         status: 'submitted',

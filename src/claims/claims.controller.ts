@@ -1,9 +1,10 @@
-import { Body, Controller, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post, Res, UseFilters } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { CommandContext } from '../common/command-context';
 import { Command } from '../common/command-context.decorator';
 import { toServiceLine } from '../encounters/dto/service-line.dto';
+import { ClaimFailedScrubFilter } from '../scrubbing/claim-failed-scrub.filter';
 import type { Adjustment } from './claim';
 import { ClaimCommands } from './claim-commands';
 import type { ClaimView } from './claim-view';
@@ -24,7 +25,6 @@ import { postRemittance } from './post-remittance/post-remittance';
 import { postWriteOff } from './post-write-off/post-write-off';
 import { receiveDenial } from './receive-denial/receive-denial';
 import { rejectClaim } from './reject-claim/reject-claim';
-import { resubmitClaim } from './resubmit-claim/resubmit-claim';
 import { reverseRemittance } from './reverse-remittance/reverse-remittance';
 import { voidClaim } from './void-claim/void-claim';
 
@@ -44,7 +44,8 @@ export class ClaimsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Submit a claim for a coded encounter' })
+  @UseFilters(ClaimFailedScrubFilter)
+  @ApiOperation({ summary: 'Submit a claim for a coded encounter (scrubbed and priced first: an error edit is a 422 listing every failed edit)' })
   async submit(@Body() body: SubmitClaimDto, @Command() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     const view = await this.claims.submit(
       {
@@ -97,10 +98,11 @@ export class ClaimsController {
   }
 
   @Post(':claimId/resubmissions')
-  @ApiOperation({ summary: 'Resubmit a corrected claim (frequency 7)' })
+  @UseFilters(ClaimFailedScrubFilter)
+  @ApiOperation({ summary: 'Resubmit a corrected claim (frequency 7), scrubbed and priced afresh' })
   async resubmit(@Param('claimId') claimId: string, @Body() body: ResubmitClaimDto, @Command() context: CommandContext, @Res({ passthrough: true }) response: Response) {
     const resubmittedAt = body.resubmittedAt ?? this.claims.now();
-    return this.answer(response, await this.claims.run(claimId, context, (claim) => resubmitClaim({ claimId, resubmittedAt }, claim)));
+    return this.answer(response, await this.claims.resubmit({ claimId, resubmittedAt }, context));
   }
 
   @Post(':claimId/remittances')

@@ -16,7 +16,7 @@ import type { CommandContext } from '../common/command-context';
 import type { LedgerConfig } from '../common/config';
 import { EncounterCommands } from '../encounters/encounter-commands';
 import type { ServiceLine } from '../encounters/encounter';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store';
+import { EVENT_STORE, type EventStore, type Position } from '../event-store/event-store';
 import { PatientCommands } from '../patients/patient-commands';
 import { LedgerQueries } from '../projections/ledger-queries';
 import { progressBar } from './progress';
@@ -77,10 +77,17 @@ export const seed = async (config: LedgerConfig, claimCount: number, seedValue: 
     await Promise.all(Array.from({ length: Math.min(SEED_CONCURRENCY, claimCount) }, worker));
     bar.stop();
     const seconds = (performance.now() - started) / 1000;
-    return { claims: claimCount, events: Number((await store.headPosition()) - headBefore), seconds };
+    return { claims: claimCount, events: await countEventsAfter(store, headBefore), seconds };
   } finally {
     await app.close();
   }
+};
+
+/** Events stored after a position. Counted, not subtracted: positions are opaque (EventStoreDB's are byte offsets). */
+const countEventsAfter = async (store: EventStore, after: Position): Promise<number> => {
+  let count = 0;
+  for (let page = await store.readAll(after); page.length > 0; page = await store.readAll(page[page.length - 1]!.position)) count += page.length;
+  return count;
 };
 
 class LifecycleDriver {

@@ -1,5 +1,6 @@
 import type { Event } from '../common/event';
 import { type Cents, sumCents } from '../common/money';
+import type { PatientBillingEvent } from '../patient-billing/patient-billing-events';
 
 export type PaymentMethod = 'cash' | 'card' | 'check' | 'ach';
 export const PAYMENT_METHODS: readonly PaymentMethod[] = ['cash', 'card', 'check', 'ach'];
@@ -29,7 +30,11 @@ export type PatientRefundIssued = Event<
   { patientId: string; refundId: string; amountCents: Cents; claimId?: string; issuedAt: string }
 >;
 
+/** Patient money: what the claims and the patient's credit fold (the events that touch a claim). */
 export type PatientEvent = PatientPaymentReceived | PatientRefundIssued;
+
+/** Everything the patient stream holds: patient money, and statements, payment plans and collections (src/patient-billing). */
+export type PatientStreamEvent = PatientEvent | PatientBillingEvent;
 
 export interface Patient {
   patientId: string;
@@ -51,7 +56,7 @@ export const patientStreamId = (patientId: string): string => `patient-${patient
 export const unallocatedCents = (data: PatientPaymentReceived['data']): Cents =>
   data.amountCents - sumCents(data.allocations.map((a) => a.amountCents));
 
-export const evolvePatient = (state: Patient, event: PatientEvent): Patient => {
+export const evolvePatient = (state: Patient, event: PatientStreamEvent): Patient => {
   switch (event.type) {
     case 'PatientPaymentReceived':
       return {
@@ -66,6 +71,15 @@ export const evolvePatient = (state: Patient, event: PatientEvent): Patient => {
         unallocatedCreditCents:
           event.data.claimId === undefined ? state.unallocatedCreditCents - event.data.amountCents : state.unallocatedCreditCents,
       };
+    // Statements, payment plans and collections move no money: the patient's credit stands (src/patient-billing folds them).
+    case 'StatementIssued':
+    case 'PaymentPlanAgreed':
+    case 'PaymentPlanInstallmentMissed':
+    case 'PaymentPlanDefaulted':
+    case 'PaymentPlanCompleted':
+    case 'PlacedWithCollections':
+    case 'RecalledFromCollections':
+      return state;
     default: {
       const unknown: never = event;
       return unknown;

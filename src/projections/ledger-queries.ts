@@ -8,7 +8,7 @@ import {
   type PatientBalanceView,
   type PayerBalanceView,
 } from '../claims/claim-view';
-import { NotFound } from '../common/errors';
+import { InvalidInput, NotFound } from '../common/errors';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
 import { evolvePatient, initialPatientState, patientStreamId, type PatientEvent } from '../patients/patient';
 import { statement, type ReadDatabase } from './read-store';
@@ -129,7 +129,7 @@ export class LedgerQueries {
     };
   }
 
-  /** Per payer and CARC: how many denials, how many cents, and how many were later paid. */
+  /** Per payer and CARC: how many denials, how many cents, how many were later paid, and the contract dollars they put at risk. */
   denialAggregates(filter: { payerId?: string; reason?: string }): { aggregates: unknown[] } {
     const where: string[] = [];
     const params: Record<string, string> = {};
@@ -145,15 +145,34 @@ export class LedgerQueries {
        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        GROUP BY a.payer_id, a.adjustment_group, a.reason ORDER BY a.payer_id, a.reason, a.adjustment_group`,
     ).all(params) as Array<Record<string, string | number>>;
+    // Expected dollars at risk (docs/contracts-and-scrubbing.md): each denial counts once per CARC it carries, as denialCount does.
+    const expected = statement(
+      this.db,
+      `SELECT g.payer_id, g.adjustment_group, g.reason,
+              COUNT(d.expected_at_risk_cents) AS priced_count,
+              COALESCE(SUM(d.expected_at_risk_cents), 0) AS expected_denied_cents,
+              COALESCE(SUM(CASE WHEN d.overturned = 0 THEN d.expected_at_risk_cents END), 0) AS expected_at_risk_cents
+       FROM (SELECT DISTINCT claim_id, remittance_id, payer_id, adjustment_group, reason FROM denial_adjustments) g
+       JOIN denials d ON d.claim_id = g.claim_id AND d.remittance_id = g.remittance_id
+       ${where.length > 0 ? `WHERE ${where.map((w) => w.replace(/^a\./, 'g.')).join(' AND ')}` : ''}
+       GROUP BY g.payer_id, g.adjustment_group, g.reason`,
+    ).all(params) as Array<Record<string, string | number>>;
+    const expectedOf = new Map(expected.map((r) => [`${r['payer_id']}\u0000${r['adjustment_group']}\u0000${r['reason']}`, r]));
     return {
-      aggregates: rows.map((r) => ({
-        payerId: r['payer_id'],
-        group: r['adjustment_group'],
-        reason: r['reason'],
-        denialCount: r['denial_count'],
-        deniedCents: r['denied_cents'],
-        overturnedCount: r['overturned_count'],
-      })),
+      aggregates: rows.map((r) => {
+        const e = expectedOf.get(`${r['payer_id']}\u0000${r['adjustment_group']}\u0000${r['reason']}`);
+        return {
+          payerId: r['payer_id'],
+          group: r['adjustment_group'],
+          reason: r['reason'],
+          denialCount: r['denial_count'],
+          deniedCents: r['denied_cents'],
+          overturnedCount: r['overturned_count'],
+          pricedDenialCount: e?.['priced_count'] ?? 0,
+          expectedDeniedCents: e?.['expected_denied_cents'] ?? 0,
+          expectedAtRiskCents: e?.['expected_at_risk_cents'] ?? 0,
+        };
+      }),
     };
   }
 
@@ -229,7 +248,9 @@ export class LedgerQueries {
   }> {
     const loaded = await loadClaim(this.store, claimId, options.cutoff);
     if (loaded.events.length === 0) throw new NotFound(`claim ${claimId} does not exist`);
-    const after = options.after === undefined ? -1n : BigInt(decodeCursor(options.after));
+    const decoded = options.after === undefined ? undefined : decodeCursor(options.after);
+    if (decoded !== undefined && !/^\d{1,19}$/.test(decoded)) throw new InvalidInput('cursor is not one this API gave out', [{ field: 'cursor', message: 'opaque' }]);
+    const after = decoded === undefined ? -1n : BigInt(decoded);
     let state: ClaimState = initialClaimState;
     let revision = -1;
     const entries: HistoryEntry[] = [];

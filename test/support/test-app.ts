@@ -6,7 +6,11 @@ import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import type { Clock } from '../../src/common/clock';
+import type { EventStoreKind } from '../../src/common/config';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store';
+import { ApiKeyStore } from '../../src/security/api-keys';
+import { ROLES, type Role } from '../../src/security/roles';
+import { openTestEventStore } from './esdb-fake/test-event-store';
 
 /**
  * The real service for e2e specs: a fresh data directory (real SQLite files), the real Nest app
@@ -19,39 +23,73 @@ export interface TestApp {
   app: INestApplication;
   http: Http;
   dataDir: string;
-  /** Events stored so far (positions run 1..n, so the head position is the count). */
+  /** With `auth: 'on'`: a bearer token per role (key names `e2e-<role>`). */
+  tokens: Record<Role, string>;
+  /** The store the app runs on: `sqlite`, or `esdb` in the esdb jest project and `npm run test:esdb`. */
+  storeKind: EventStoreKind;
+  /** Events stored so far (SQLite: positions run 1..n, so the head position is the count; EventStoreDB: counted). */
   eventCount(): Promise<number>;
   close(): Promise<void>;
 }
 
 export interface TestAppOptions {
   clock?: Clock;
+  /**
+   * Authentication is off by default here, so the domain suites can name actors with X-Actor;
+   * the security suites turn it on and use `tokens`.
+   */
+  auth?: 'on' | 'off';
+  rateLimitPerSecond?: number;
+  logStream?: NodeJS.WritableStream;
 }
+
+/** High enough that no functional suite trips it; the security suites set their own. */
+const TEST_RATE_LIMIT_PER_SECOND = 1_000_000;
 
 export const startTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bl-e2e-'));
+  // SQLite unless the `esdb` jest project (or npm run test:esdb) asks for EventStoreDB.
+  const backend = await openTestEventStore();
   let app: INestApplication | undefined;
+  const keys = new ApiKeyStore(path.join(dataDir, 'api-keys.json'));
+  const tokens = Object.fromEntries(ROLES.map((role) => [role, keys.create(`e2e-${role}`, role, new Date().toISOString()).token])) as Record<Role, string>;
   try {
     app = await createApp(
-      { eventStore: 'sqlite', dataDir, host: '127.0.0.1', port: 0, esdbConnectionString: undefined },
-      { logger: false, ...(options.clock !== undefined && { clock: options.clock }) },
+      {
+        eventStore: backend.kind,
+        dataDir,
+        host: '127.0.0.1',
+        port: 0,
+        esdbConnectionString: backend.esdbConnectionString,
+        auth: options.auth ?? 'off',
+        rateLimitPerSecond: options.rateLimitPerSecond ?? TEST_RATE_LIMIT_PER_SECOND,
+      },
+      {
+        ...(options.logStream === undefined ? { logger: false as const } : { logStream: options.logStream }),
+        ...(options.clock !== undefined && { clock: options.clock }),
+      },
     );
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     await app?.close();
+    await backend.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
   const started = app;
   const store = started.get<typeof EVENT_STORE, EventStore>(EVENT_STORE);
+  await backend.started(store);
   const server = started.getHttpServer() as Server;
   return {
     app: started,
     http: request(server),
     dataDir,
-    eventCount: async () => Number(await store.headPosition()),
+    tokens,
+    storeKind: backend.kind,
+    eventCount: () => backend.eventCount(store),
     close: async () => {
       await started.close();
+      await backend.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
