@@ -14,31 +14,53 @@ export const toSourceEvent = (event: RecordedEvent): SourceEvent => ({
 });
 
 /** The journal projection's claims, kept in its own table: it posts from the claim as it stood before each event. */
-const tableBook = (db: ReadDatabase): ClaimBook => ({
-  get(claimId) {
-    const row = statement(db, 'SELECT state FROM journal_claims WHERE claim_id = ?').get(claimId) as { state: string } | undefined;
-    return row === undefined ? undefined : (JSON.parse(row.state) as LedgerClaim);
-  },
-  set(claimId, ledgerClaim) {
-    const balances = balancesOf(ledgerClaim.claim.money);
-    statement(
-      db,
-      `INSERT INTO journal_claims (claim_id, payer_id, patient_id, first_submitted_at, payer_balance_cents, patient_balance_cents, patient_owes_since, state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (claim_id) DO UPDATE SET payer_balance_cents = excluded.payer_balance_cents,
-         patient_balance_cents = excluded.patient_balance_cents, patient_owes_since = excluded.patient_owes_since, state = excluded.state`,
-    ).run(
-      claimId,
-      ledgerClaim.claim.payerId,
-      ledgerClaim.claim.patientId,
-      ledgerClaim.claim.firstSubmittedAt,
-      balances.payerBalanceCents,
-      balances.patientBalanceCents,
-      ledgerClaim.patientOwesSince,
-      JSON.stringify(ledgerClaim),
-    );
-  },
-});
+const readClaim = (db: ReadDatabase, claimId: string): LedgerClaim | undefined => {
+  const row = statement(db, 'SELECT state FROM journal_claims WHERE claim_id = ?').get(claimId) as { state: string } | undefined;
+  return row === undefined ? undefined : (JSON.parse(row.state) as LedgerClaim);
+};
+
+const writeClaim = (db: ReadDatabase, claimId: string, ledgerClaim: LedgerClaim): void => {
+  const balances = balancesOf(ledgerClaim.claim.money);
+  statement(
+    db,
+    `INSERT INTO journal_claims (claim_id, payer_id, patient_id, first_submitted_at, payer_balance_cents, patient_balance_cents, patient_owes_since, state)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (claim_id) DO UPDATE SET payer_balance_cents = excluded.payer_balance_cents,
+       patient_balance_cents = excluded.patient_balance_cents, patient_owes_since = excluded.patient_owes_since, state = excluded.state`,
+  ).run(
+    claimId,
+    ledgerClaim.claim.payerId,
+    ledgerClaim.claim.patientId,
+    ledgerClaim.claim.firstSubmittedAt,
+    balances.payerBalanceCents,
+    balances.patientBalanceCents,
+    ledgerClaim.patientOwesSince,
+    JSON.stringify(ledgerClaim),
+  );
+};
+
+/**
+ * What the batch being applied changed, kept in memory until its end: a claim's several events in
+ * one batch cost one read and one write, and account totals one update per account.
+ */
+interface JournalBatch {
+  claims: Map<string, LedgerClaim>;
+  accounts: Map<string, { debitCents: number; creditCents: number }>;
+}
+const batches = new WeakMap<ReadDatabase, JournalBatch>();
+const batchOf = (db: ReadDatabase): JournalBatch => {
+  let batch = batches.get(db);
+  if (!batch) batches.set(db, (batch = { claims: new Map(), accounts: new Map() }));
+  return batch;
+};
+
+const batchBook = (db: ReadDatabase): ClaimBook => {
+  const { claims } = batchOf(db);
+  return {
+    get: (claimId) => claims.get(claimId) ?? readClaim(db, claimId),
+    set: (claimId, ledgerClaim) => void claims.set(claimId, ledgerClaim),
+  };
+};
 
 /**
  * The double-entry journal as a read model: every line (append-only), running totals per
@@ -93,7 +115,8 @@ export const journalProjection: Projection = {
   },
 
   apply(db, event) {
-    for (const line of postEvent(toSourceEvent(event), tableBook(db))) {
+    const { accounts } = batchOf(db);
+    for (const line of postEvent(toSourceEvent(event), batchBook(db))) {
       statement(
         db,
         `INSERT INTO journal_lines (position, line_number, event_id, event_type, account, debit_cents, credit_cents, claim_id, payer_id, patient_id, recorded_at, business_at, memo)
@@ -113,11 +136,27 @@ export const journalProjection: Projection = {
         line.businessAt,
         line.memo,
       );
+      const total = accounts.get(line.account) ?? { debitCents: 0, creditCents: 0 };
+      accounts.set(line.account, { debitCents: total.debitCents + line.debitCents, creditCents: total.creditCents + line.creditCents });
+    }
+  },
+
+  endBatch(db) {
+    const batch = batchOf(db);
+    for (const [claimId, ledgerClaim] of batch.claims) writeClaim(db, claimId, ledgerClaim);
+    for (const [account, total] of batch.accounts) {
       statement(
         db,
         `INSERT INTO journal_accounts (account, debit_cents, credit_cents) VALUES (?, ?, ?)
          ON CONFLICT (account) DO UPDATE SET debit_cents = debit_cents + excluded.debit_cents, credit_cents = credit_cents + excluded.credit_cents`,
-      ).run(line.account, line.debitCents, line.creditCents);
+      ).run(account, total.debitCents, total.creditCents);
     }
+    batch.claims.clear();
+    batch.accounts.clear();
+  },
+
+  abortBatch(db) {
+    batchOf(db).claims.clear();
+    batchOf(db).accounts.clear();
   },
 };

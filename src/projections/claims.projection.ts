@@ -38,16 +38,44 @@ export const claimsProjection: Projection = {
 
   apply(db, event) {
     const fold = { type: event.type, data: event.data } as ClaimFoldEvent;
+    const batch = batchOf(db);
     if (CLAIM_EVENT_TYPES.has(event.type)) {
       const claimId = (event.data as { claimId: string }).claimId;
-      save(db, evolveClaim(load(db, claimId), fold), event.revision);
+      const next = evolveClaim(batch.get(claimId)?.claim ?? load(db, claimId), fold);
+      if (next !== null) batch.set(claimId, { claim: next, revision: event.revision });
       return;
     }
     for (const claimId of claimsTouched(event as RecordedEvent<(PatientPaymentReceived | PatientRefundIssued)['data']>)) {
-      const current = load(db, claimId);
-      if (current !== null) save(db, evolveClaim(current, fold), currentRevision(db, claimId));
+      const current = batch.get(claimId) ?? loadWithRevision(db, claimId);
+      if (current !== null) batch.set(claimId, { claim: evolveClaim(current.claim, fold) as Claim, revision: current.revision });
     }
   },
+
+  endBatch(db) {
+    const batch = batchOf(db);
+    for (const { claim, revision } of batch.values()) save(db, claim, revision);
+    batch.clear();
+  },
+
+  abortBatch(db) {
+    batchOf(db).clear();
+  },
+};
+
+/**
+ * Claims touched by the batch being applied, kept in memory until its end: a claim's several
+ * events in one batch cost one read and one write, not one of each per event.
+ */
+const batches = new WeakMap<ReadDatabase, Map<string, { claim: Claim; revision: number }>>();
+const batchOf = (db: ReadDatabase): Map<string, { claim: Claim; revision: number }> => {
+  let batch = batches.get(db);
+  if (!batch) batches.set(db, (batch = new Map()));
+  return batch;
+};
+
+const loadWithRevision = (db: ReadDatabase, claimId: string): { claim: Claim; revision: number } | null => {
+  const row = statement(db, 'SELECT state, revision FROM claims WHERE claim_id = ?').get(claimId) as { state: string; revision: number } | undefined;
+  return row ? { claim: JSON.parse(row.state) as Claim, revision: row.revision } : null;
 };
 
 const claimsTouched = (event: RecordedEvent<(PatientPaymentReceived | PatientRefundIssued)['data']>): string[] => {
@@ -60,9 +88,6 @@ const load = (db: ReadDatabase, claimId: string): ClaimState => {
   const row = statement(db, 'SELECT state FROM claims WHERE claim_id = ?').get(claimId) as { state: string } | undefined;
   return row ? (JSON.parse(row.state) as Claim) : null;
 };
-
-const currentRevision = (db: ReadDatabase, claimId: string): number =>
-  (statement(db, 'SELECT revision FROM claims WHERE claim_id = ?').get(claimId) as { revision: number }).revision;
 
 const save = (db: ReadDatabase, claim: ClaimState, revision: number): void => {
   if (claim === null) return;

@@ -130,8 +130,7 @@ export class ProjectionRunner {
     const reachedByProjection = new Map<string, Position>();
     // IMMEDIATE, and checkpoints read inside the transaction: another process running a runner on
     // the same read store (a CLI beside the server) is serialised here and never re-applies an event.
-    this.db
-      .transaction(() => {
+    const apply = this.db.transaction(() => {
         for (const projection of this.projections) {
           const checkpoint = this.storedCheckpoint(projection.name);
           let reached = checkpoint;
@@ -140,13 +139,19 @@ export class ProjectionRunner {
             if (projection.handles.has(event.type)) projection.apply(this.db, event);
             reached = event.position;
           }
+          projection.endBatch?.(this.db);
           if (reached !== checkpoint) {
             statement(this.db, 'UPDATE projection_checkpoints SET position = ? WHERE name = ?').run(reached, projection.name);
           }
           reachedByProjection.set(projection.name, reached);
         }
-      })
-      .immediate();
+      });
+    try {
+      apply.immediate();
+    } catch (error) {
+      for (const projection of this.projections) projection.abortBatch?.(this.db);
+      throw error;
+    }
     // Only after the commit: memory never runs ahead of what is durable in the read store.
     for (const [name, reached] of reachedByProjection) this.checkpoints.set(name, reached);
     this.releaseWaiters();

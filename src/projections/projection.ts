@@ -16,4 +16,8 @@ export interface Projection {
   drop(db: ReadDatabase): void;
   /** Applies one event inside the runner's transaction. */
   apply(db: ReadDatabase, event: RecordedEvent): void;
+  /** After the last event of a batch, still inside its transaction: write what apply kept in memory. */
+  endBatch?(db: ReadDatabase): void;
+  /** The batch's transaction rolled back: forget what apply kept in memory. */
+  abortBatch?(db: ReadDatabase): void;
 }
