@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 import { validateCode, type CodeKind } from '../codes';
 import { isIsoDate, isIsoInstant } from './dates';
 import { InvalidInput } from './errors';
@@ -62,3 +62,9 @@ export const IsIsoDate = (options?: ValidationOptions) =>
 
 export const IsIsoInstant = (options?: ValidationOptions) =>
   custom('isIsoInstant', (v) => (typeof v === 'string' && isIsoInstant(v) ? null : 'must be an ISO 8601 instant with a zone'), options);
+
+/**
+ * An optional field: it may be left out, but not sent as null (class-validator's IsOptional lets
+ * null through, and null is not "absent" to the domain).
+ */
+export const IsOmittable = () => ValidateIf((_object: object, value: unknown) => value !== undefined);

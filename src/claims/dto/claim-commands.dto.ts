@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { ADJUSTMENT_GROUPS, type AdjustmentGroup } from '../../codes';
-import { IsCents, IsCode, IsIsoInstant } from '../../common/validation';
+import { IsCents, IsCode, IsIsoInstant, IsOmittable } from '../../common/validation';
 import { DIAGNOSES_MAX, LINES_MAX } from '../../encounters/coding-rules';
 import { ID_LENGTH_MAX } from '../../encounters/dto/code-encounter.dto';
 import { ServiceLineDto } from '../../encounters/dto/service-line.dto';
@@ -23,7 +23,7 @@ export class SubmitClaimDto {
   @ApiProperty({ example: 'enc-1001' }) @IsString() @Length(1, ID_LENGTH_MAX) encounterId!: string;
   @ApiProperty({ example: 'payer-acme' }) @IsString() @Length(1, ID_LENGTH_MAX) payerId!: string;
   @ApiProperty({ example: 'MBR123456' }) @IsString() @Length(1, ID_LENGTH_MAX) memberId!: string;
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() submittedAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() submittedAt?: string;
 }
 
 export class RejectionReasonDto {
@@ -40,14 +40,14 @@ export class RejectClaimDto {
   @ValidateNested({ each: true })
   @Type(() => RejectionReasonDto)
   reasons!: RejectionReasonDto[];
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() rejectedAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() rejectedAt?: string;
 }
 
 export class ReceiveDenialDto {
   @ApiProperty({ example: 'era-20261102-001' }) @IsString() @Length(1, ID_LENGTH_MAX) remittanceId!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 50) payerClaimControlNumber?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 50) payerClaimControlNumber?: string;
   @ApiPropertyOptional({ type: [Number], description: 'absent: the whole claim' })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(LINES_MAX)
@@ -64,24 +64,24 @@ export class ReceiveDenialDto {
   @Type(() => AdjustmentDto)
   adjustments!: AdjustmentDto[];
   @ApiPropertyOptional({ type: [String], example: ['N130'] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(REMARKS_MAX)
   @IsCode('rarc', { each: true })
   remarks?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() receivedAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() receivedAt?: string;
 }
 
 export class CorrectClaimDto {
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(DIAGNOSES_MAX)
   @IsCode('icd10cm', { each: true })
   diagnoses?: string[];
   @ApiPropertyOptional({ type: [ServiceLineDto] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(LINES_MAX)
@@ -90,11 +90,11 @@ export class CorrectClaimDto {
   @Type(() => ServiceLineDto)
   lines?: ServiceLineDto[];
   @ApiProperty({ example: 'added modifier 25 to the E/M line' }) @IsString() @Length(1, TEXT_LENGTH_MAX) reason!: string;
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() correctedAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() correctedAt?: string;
 }
 
 export class ResubmitClaimDto {
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() resubmittedAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() resubmittedAt?: string;
 }
 
 export class RemittanceLineDto {
@@ -111,7 +111,7 @@ export class RemittanceLineDto {
 
 export class PostRemittanceDto {
   @ApiProperty({ example: 'era-20261110-042' }) @IsString() @Length(1, ID_LENGTH_MAX) remittanceId!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 50) payerClaimControlNumber?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 50) payerClaimControlNumber?: string;
   @ApiProperty({ example: 8000 }) @IsCents() paidCents!: number;
   @ApiProperty({ type: [RemittanceLineDto] })
   @IsArray()
@@ -122,7 +122,7 @@ export class PostRemittanceDto {
   @Type(() => RemittanceLineDto)
   lines!: RemittanceLineDto[];
   @ApiPropertyOptional({ type: [AdjustmentDto], description: 'claim-level adjustments' })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(ADJUSTMENTS_MAX)
   @IsObject({ each: true })
@@ -130,26 +130,26 @@ export class PostRemittanceDto {
   @Type(() => AdjustmentDto)
   adjustments?: AdjustmentDto[];
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(REMARKS_MAX)
   @IsCode('rarc', { each: true })
   remarks?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() receivedAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() receivedAt?: string;
 }
 
 export class ReverseRemittanceDto {
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() reversedAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() reversedAt?: string;
 }
 
 export class PostWriteOffDto {
   @ApiProperty({ example: 1500 }) @IsCents(1) amountCents!: number;
   @ApiProperty({ enum: ['payer', 'patient'] }) @IsIn(['payer', 'patient']) from!: WriteOffFrom;
   @ApiProperty({ enum: WRITE_OFF_REASONS }) @IsIn(WRITE_OFF_REASONS) reason!: WriteOffReason;
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() postedAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() postedAt?: string;
 }
 
 export class VoidClaimDto {
   @ApiProperty({ example: 'billed to the wrong payer' }) @IsString() @Length(1, TEXT_LENGTH_MAX) reason!: string;
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() voidedAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() voidedAt?: string;
 }

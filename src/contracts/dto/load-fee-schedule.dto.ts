@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
-import { IsCents, IsCode, IsIsoDate, IsIsoInstant } from '../../common/validation';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsCents, IsCode, IsIsoDate, IsIsoInstant, IsOmittable } from '../../common/validation';
 import { UNITS_POLICIES, type UnitsPolicy } from '../fee-schedule';
 import { FEE_SCHEDULE_ROWS_MAX, MODIFIER_RULES_MAX } from '../load-fee-schedule/load-fee-schedule';
 
 export class FeeScheduleRowDto {
   @ApiProperty({ example: '99213' }) @IsCode('procedure') procedureCode!: string;
-  @ApiPropertyOptional({ example: '26', description: 'a row for the code with this modifier' }) @IsOptional() @IsCode('modifier') modifier?: string;
+  @ApiPropertyOptional({ example: '26', description: 'a row for the code with this modifier' }) @IsOmittable() @IsCode('modifier') modifier?: string;
   @ApiProperty({ example: 9200, description: 'allowed amount, integer cents' }) @IsCents() allowedCents!: number;
   @ApiProperty({ enum: UNITS_POLICIES, example: 'per_service' }) @IsIn(UNITS_POLICIES) unitsPolicy!: UnitsPolicy;
 }
@@ -22,11 +22,11 @@ export class ModifierRuleDto {
 
 export class LoadFeeScheduleDto {
   @ApiPropertyOptional({ example: '2026-01-01', description: 'default: the effective date (.2, .3… when taken)' })
-  @IsOptional()
+  @IsOmittable()
   @Matches(/^[A-Za-z0-9._-]{1,64}$/)
   scheduleId?: string;
   @ApiProperty({ example: '2026-01-01' }) @IsIsoDate() effectiveFrom!: string;
-  @ApiPropertyOptional({ example: '2026-12-31', description: 'inclusive; absent: open-ended' }) @IsOptional() @IsIsoDate() effectiveTo?: string;
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'inclusive; absent: open-ended' }) @IsOmittable() @IsIsoDate() effectiveTo?: string;
   @ApiProperty({ type: [FeeScheduleRowDto] })
   @IsArray()
   @ArrayMinSize(1)
@@ -36,12 +36,12 @@ export class LoadFeeScheduleDto {
   @Type(() => FeeScheduleRowDto)
   rows!: FeeScheduleRowDto[];
   @ApiPropertyOptional({ type: [ModifierRuleDto] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(MODIFIER_RULES_MAX)
   @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ModifierRuleDto)
   modifierRules?: ModifierRuleDto[];
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() loadedAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() loadedAt?: string;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { IsCents, IsIsoDate, IsIsoInstant } from '../../common/validation';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { IsCents, IsIsoDate, IsIsoInstant, IsOmittable } from '../../common/validation';
 import { ID_LENGTH_MAX } from '../../encounters/dto/code-encounter.dto';
 import { GRACE_DAYS_MAX, PLAN_INSTALLMENTS_MAX } from '../agree-payment-plan/agree-payment-plan';
 import { CLAIMS_PER_COMMAND_MAX } from '../billing-rules';
@@ -11,22 +11,22 @@ export const REASON_LENGTH_MAX = 500;
 
 export class IssueStatementDto {
   @ApiPropertyOptional({ description: 'default: derived from the cut-off (stmt-2026-01-31 for the end of a day)', example: 'stmt-2026-01-31' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, ID_LENGTH_MAX)
   statementId?: string;
 
   @ApiPropertyOptional({ description: 'the cut-off: an ISO instant, or a date (the end of that day, UTC); default now; never in the future', example: '2026-01-31' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   asOf?: string;
 
   @ApiPropertyOptional({ description: 'default: the statement date + 30 days', example: '2026-03-02' })
-  @IsOptional()
+  @IsOmittable()
   @IsIsoDate()
   dueDate?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() issuedAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() issuedAt?: string;
 }
 
 export class AgreePaymentPlanDto {
@@ -40,25 +40,25 @@ export class AgreePaymentPlanDto {
   @Length(1, ID_LENGTH_MAX, { each: true })
   claimIds!: string[];
 
-  @ApiPropertyOptional({ description: 'default: everything owed on the claims', example: 30000 }) @IsOptional() @IsCents(1) totalCents?: number;
+  @ApiPropertyOptional({ description: 'default: everything owed on the claims', example: 30000 }) @IsOmittable() @IsCents(1) totalCents?: number;
   @ApiProperty({ example: 3 }) @IsInt() @Min(1) @Max(PLAN_INSTALLMENTS_MAX) installmentCount!: number;
   @ApiProperty({ example: '2026-02-15' }) @IsIsoDate() firstDueDate!: string;
   @ApiProperty({ enum: PLAN_FREQUENCIES }) @IsIn(PLAN_FREQUENCIES) frequency!: PlanFrequency;
   @ApiPropertyOptional({ description: 'default PLAN_MISSES_TO_DEFAULT (2), at most the installment count' })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(PLAN_INSTALLMENTS_MAX)
   missesToDefault?: number;
 
   @ApiPropertyOptional({ description: 'days after a due date before an unpaid installment is missed; default PLAN_GRACE_DAYS (0)' })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(GRACE_DAYS_MAX)
   graceDays?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() agreedAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() agreedAt?: string;
 }
 
 export class PlaceWithCollectionsDto {
@@ -73,10 +73,10 @@ export class PlaceWithCollectionsDto {
   @Length(1, ID_LENGTH_MAX, { each: true })
   claimIds!: string[];
 
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() placedAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() placedAt?: string;
 }
 
 export class RecallFromCollectionsDto {
   @ApiProperty({ example: 'patient disputes the balance' }) @IsString() @Length(1, REASON_LENGTH_MAX) reason!: string;
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() recalledAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() recalledAt?: string;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
-import { IsCents, IsIsoInstant } from '../../common/validation';
+import { ArrayMaxSize, IsArray, IsIn, IsObject, IsString, Length, ValidateNested } from 'class-validator';
+import { IsCents, IsIsoInstant, IsOmittable } from '../../common/validation';
 import { ID_LENGTH_MAX } from '../../encounters/dto/code-encounter.dto';
 import { PAYMENT_METHODS, type PaymentMethod } from '../patient';
 
@@ -23,16 +23,16 @@ export class ReceivePaymentDto {
   @ValidateNested({ each: true })
   @Type(() => AllocationDto)
   allocations!: AllocationDto[];
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() receivedAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() receivedAt?: string;
 }
 
 export class IssueRefundDto {
   @ApiProperty({ example: 'ref-31' }) @IsString() @Length(1, ID_LENGTH_MAX) refundId!: string;
   @ApiProperty({ example: 500 }) @IsCents(1) amountCents!: number;
   @ApiPropertyOptional({ description: 'refund a claim overpayment; absent: from unallocated credit' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, ID_LENGTH_MAX)
   claimId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsIsoInstant() issuedAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() issuedAt?: string;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IsCents, IsCode, IsIsoDate, IsIsoInstant } from '../../common/validation';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsCents, IsCode, IsIsoDate, IsIsoInstant, IsOmittable } from '../../common/validation';
 import { DIAGNOSES_MAX, LINES_MAX, MODIFIERS_MAX, POINTERS_MAX } from '../../encounters/coding-rules';
 import { ID_LENGTH_MAX } from '../../encounters/dto/code-encounter.dto';
 
@@ -21,24 +21,24 @@ export class ScrubLineDto {
  * claim inline (`payerId`, `dateOfService`, `diagnoses`, `lines`).
  */
 export class ScrubClaimDto {
-  @ApiPropertyOptional({ example: 'clm-1001' }) @IsOptional() @IsString() @Length(1, ID_LENGTH_MAX) claimId?: string;
-  @ApiPropertyOptional({ example: 'enc-1001' }) @IsOptional() @IsString() @Length(1, ID_LENGTH_MAX) encounterId?: string;
-  @ApiPropertyOptional({ example: 'payer-acme' }) @IsOptional() @IsString() @Length(1, ID_LENGTH_MAX) payerId?: string;
+  @ApiPropertyOptional({ example: 'clm-1001' }) @IsOmittable() @IsString() @Length(1, ID_LENGTH_MAX) claimId?: string;
+  @ApiPropertyOptional({ example: 'enc-1001' }) @IsOmittable() @IsString() @Length(1, ID_LENGTH_MAX) encounterId?: string;
+  @ApiPropertyOptional({ example: 'payer-acme' }) @IsOmittable() @IsString() @Length(1, ID_LENGTH_MAX) payerId?: string;
   @ApiPropertyOptional({ example: 'MBR123456', description: 'may be empty: the scrubber reports MEMBER_ID_MISSING' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(ID_LENGTH_MAX)
   memberId?: string;
-  @ApiPropertyOptional({ example: '2026-11-02' }) @IsOptional() @IsIsoDate() dateOfService?: string;
+  @ApiPropertyOptional({ example: '2026-11-02' }) @IsOmittable() @IsIsoDate() dateOfService?: string;
   @ApiPropertyOptional({ type: [String], example: ['E11.9', 'I10'] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(DIAGNOSES_MAX)
   @IsCode('icd10cm', { each: true })
   diagnoses?: string[];
   @ApiPropertyOptional({ type: [ScrubLineDto] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(LINES_MAX)
@@ -47,7 +47,7 @@ export class ScrubClaimDto {
   @Type(() => ScrubLineDto)
   lines?: ScrubLineDto[];
   @ApiPropertyOptional({ description: 'when the claim would go out (default now): "future" and "timely" are measured from its date' })
-  @IsOptional()
+  @IsOmittable()
   @IsIsoInstant()
   submittedAt?: string;
 }
