@@ -1,7 +1,7 @@
 import type { EventStore, NewEvent, Position } from '../event-store/event-store';
 import type { CommandContext } from './command-context';
 import { ConcurrencyConflict, PreconditionFailed } from './errors';
-import { SCHEMA_VERSION } from './event';
+import { SCHEMA_VERSION, type EventMetadata, type EventSource } from './event';
 import { eventIdsFor } from './event-ids';
 
 /** A stream folded to its current state. `revision` is -1 for a stream with no events. */
@@ -42,21 +42,24 @@ export const CONFLICT_RETRIES_MAX = 3;
 
 type DomainEvent = { type: string; data: object };
 
+/** The envelope metadata of every event one command appends. */
+export const eventMetadata = (context: CommandContext, recordedAt: string, source: EventSource = context.source): EventMetadata => ({
+  schemaVersion: SCHEMA_VERSION,
+  actor: context.actor,
+  correlationId: context.correlationId,
+  causationId: context.commandId,
+  ...(context.idempotencyKey !== undefined && { idempotencyKey: context.idempotencyKey }),
+  source,
+  recordedAt,
+});
+
 export const toNewEvents = (events: readonly DomainEvent[], streamId: string, context: CommandContext, recordedAt: string): NewEvent[] => {
   const ids = eventIdsFor(context.idempotencyKey, streamId, events.length);
   return events.map((event, index) => ({
     id: ids[index] as string,
     type: event.type,
     data: event.data,
-    metadata: {
-      schemaVersion: SCHEMA_VERSION,
-      actor: context.actor,
-      correlationId: context.correlationId,
-      causationId: context.commandId,
-      ...(context.idempotencyKey !== undefined && { idempotencyKey: context.idempotencyKey }),
-      source: context.source,
-      recordedAt,
-    },
+    metadata: eventMetadata(context, recordedAt),
   }));
 };
 

@@ -1,3 +1,4 @@
+import { assertExpected, matchesExpected } from './expected-revision';
 import assert from 'node:assert/strict';
 import { Observable } from 'rxjs';
 import {
@@ -63,29 +64,6 @@ export interface EsdbEventStoreStats {
   transportRetries: number;
   /** `$all` subscriptions opened again after a drop. */
   resubscriptions: number;
-}
-
-function assertExpected(expected: ExpectedRevision): void {
-  assert.ok(
-    expected === 'any' ||
-      expected === 'no_stream' ||
-      expected === 'exists' ||
-      (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0),
-    `expected revision must be 'any', 'no_stream', 'exists' or a revision >= 0, got ${String(expected)}`,
-  );
-}
-
-function matchesExpected(expected: ExpectedRevision, current: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === -1;
-    case 'exists':
-      return current >= 0;
-    default:
-      return current === expected;
-  }
 }
 
 const closedError = (): Error => new Error('EsdbEventStore is closed');

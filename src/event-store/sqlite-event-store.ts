@@ -1,3 +1,4 @@
+import { assertExpected, matchesExpected } from './expected-revision';
 import { chainMetadata, GENESIS_HASH } from './hash-chain';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
@@ -120,29 +121,6 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     data: JSON.parse(row.data) as unknown,
     metadata: JSON.parse(row.metadata) as EventMetadata,
   };
-}
-
-function assertExpected(expected: ExpectedRevision): void {
-  assert.ok(
-    expected === 'any' ||
-      expected === 'no_stream' ||
-      expected === 'exists' ||
-      (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0),
-    `expected revision must be 'any', 'no_stream', 'exists' or a revision >= 0, got ${String(expected)}`,
-  );
-}
-
-function matchesExpected(expected: ExpectedRevision, current: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === -1;
-    case 'exists':
-      return current >= 0;
-    default:
-      return current === expected;
-  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { eventMetadata } from '../common/command-handler';
 import { Inject, Injectable } from '@nestjs/common';
 import { patientLockKey } from '../claims/claim-commands';
 import { claimStreamId, type ClaimBalances, type ClaimStatus, type RemittancePosted } from '../claims/claim';
@@ -5,7 +6,6 @@ import { loadClaim } from '../claims/claim-repository';
 import { CLOCK, type Clock } from '../common/clock';
 import type { CommandContext } from '../common/command-context';
 import { ConcurrencyConflict } from '../common/errors';
-import { SCHEMA_VERSION } from '../common/event';
 import { KeyedLock } from '../common/keyed-lock';
 import { EVENT_STORE, type EventStore, type NewEvent, type Position } from '../event-store/event-store';
 import { LedgerQueries } from '../projections/ledger-queries';
@@ -159,15 +159,7 @@ export class RemittanceImporter {
       id: event.id,
       type: event.type,
       data: event.data,
-      metadata: {
-        schemaVersion: SCHEMA_VERSION,
-        actor: context.actor,
-        correlationId: context.correlationId,
-        causationId: context.commandId,
-        ...(context.idempotencyKey !== undefined && { idempotencyKey: context.idempotencyKey }),
-        source: 'import',
-        recordedAt,
-      },
+      metadata: eventMetadata(context, recordedAt, 'import'),
     }));
   }
 }
