@@ -2,7 +2,7 @@
  * The runner on real SQLite files (events and read model in a temp dir): idempotent batches,
  * batch + checkpoint in one transaction, version bumps, read-your-writes, rebuild, catch-up + live.
  */
-import Database from 'better-sqlite3';
+import { dumpReadModel } from '../../test/support/read-model-dump';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,35 +39,7 @@ const RECORDED_AT = '2025-06-01T00:00:00.000Z';
 
 type DomainEvent = { type: string; data: object };
 
-/** Every table the projections own (whatever their setup creates), plus the checkpoints. */
-const projectionTables = (projections: readonly Projection[]): string[] => {
-  const scratch = new Database(':memory:');
-  try {
-    projections.forEach((p) => p.setup(scratch));
-    const names = (scratch.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
-      (r) => r.name,
-    );
-    return [...names, 'projection_checkpoints'];
-  } finally {
-    scratch.close();
-  }
-};
-
-/** Full, ordered contents of every projection table (absent tables dump as null). */
-const dump = (db: ReadDatabase, projections: readonly Projection[] = ALL_PROJECTIONS): Record<string, unknown[] | null> => {
-  const out: Record<string, unknown[] | null> = {};
-  for (const table of projectionTables(projections)) {
-    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
-    if (!exists) {
-      out[table] = null;
-      continue;
-    }
-    const columns = (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).length;
-    const order = Array.from({ length: columns }, (_, i) => i + 1).join(', ');
-    out[table] = db.prepare(`SELECT * FROM "${table}" ORDER BY ${order}`).all();
-  }
-  return out;
-};
+const dump = (db: ReadDatabase, projections: readonly Projection[] = ALL_PROJECTIONS) => dumpReadModel(db, projections);
 
 const checkpoints = (db: ReadDatabase): Record<string, { version: number; position: number }> =>
   Object.fromEntries(

@@ -6,7 +6,7 @@
  * from position 0. All three must be identical; every claim row must conserve its charges;
  * every patient balance must equal a direct fold of the events.
  */
-import Database from 'better-sqlite3';
+import { dumpReadModel } from '../../test/support/read-model-dump';
 import fc from 'fast-check';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -46,7 +46,6 @@ import { evolvePatient, initialPatientState, patientStreamId, type Patient, type
 import { receivePatientPayment } from '../patients/receive-payment/receive-payment';
 import { ALL_PROJECTIONS } from './all-projections';
 import { LedgerQueries } from './ledger-queries';
-import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { openReadDatabase, type ReadDatabase } from './read-store';
 
@@ -115,30 +114,7 @@ const pickFrom = <T>(items: readonly T[], n: number): T | undefined => (items.le
 const isRefusal = (error: unknown): boolean =>
   error instanceof RuleViolation || error instanceof DuplicateId || error instanceof InvalidInput || error instanceof NotFound;
 
-/** Every table the projections own, plus the checkpoints. */
-const projectionTables = (projections: readonly Projection[]): string[] => {
-  const scratch = new Database(':memory:');
-  try {
-    projections.forEach((p) => p.setup(scratch));
-    const names = (scratch.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
-      (r) => r.name,
-    );
-    return [...names, 'projection_checkpoints'];
-  } finally {
-    scratch.close();
-  }
-};
-const TABLES = projectionTables(ALL_PROJECTIONS);
-
-const dump = (db: ReadDatabase): Record<string, unknown[]> => {
-  const out: Record<string, unknown[]> = {};
-  for (const table of TABLES) {
-    const columns = (db.prepare(`PRAGMA table_info("${table}")`).all() as unknown[]).length;
-    const order = Array.from({ length: columns }, (_, i) => i + 1).join(', ');
-    out[table] = db.prepare(`SELECT * FROM "${table}" ORDER BY ${order}`).all();
-  }
-  return out;
-};
+const dump = (db: ReadDatabase) => dumpReadModel(db);
 
 interface ClaimRow {
   claim_id: string;

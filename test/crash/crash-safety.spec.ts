@@ -4,6 +4,7 @@
  * hold every command it acknowledged, with read models equal to a rebuild from the events.
  * Loopback only: the client speaks to 127.0.0.1.
  */
+import { dumpReadModel } from '../support/read-model-dump';
 import Database from 'better-sqlite3';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,7 +13,6 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ALL_PROJECTIONS } from '../../src/projections/all-projections';
-import type { Projection } from '../../src/projections/projection';
 import { ProjectionRunner } from '../../src/projections/projection-runner';
 import { openReadDatabase, type ReadDatabase } from '../../src/projections/read-store';
 import type { Position, RecordedEvent } from '../../src/event-store/event-store';
@@ -139,29 +139,7 @@ const startServer = async (dataDir: string): Promise<Server> => {
 
 // ---------------------------------------------------------------- read-model helpers
 
-/** Every table the projections own, plus the checkpoints. */
-const projectionTables = (projections: readonly Projection[]): string[] => {
-  const scratch = new Database(':memory:');
-  try {
-    projections.forEach((p) => p.setup(scratch));
-    const names = (scratch.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
-      (r) => r.name,
-    );
-    return [...names, 'projection_checkpoints'];
-  } finally {
-    scratch.close();
-  }
-};
-
-const dump = (db: Database.Database): Record<string, unknown[]> => {
-  const out: Record<string, unknown[]> = {};
-  for (const table of projectionTables(ALL_PROJECTIONS)) {
-    const columns = (db.prepare(`PRAGMA table_info("${table}")`).all() as unknown[]).length;
-    const order = Array.from({ length: columns }, (_, i) => i + 1).join(', ');
-    out[table] = db.prepare(`SELECT * FROM "${table}" ORDER BY ${order}`).all();
-  }
-  return out;
-};
+const dump = (db: Database.Database) => dumpReadModel(db);
 
 /** A fresh read database fed every event up to `until` (all when null), in pages. */
 const rebuildInto = async (store: SqliteEventStore, file: string, until: Position | null): Promise<ReadDatabase> => {

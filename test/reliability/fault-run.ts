@@ -13,6 +13,7 @@
  *
  * Used by fault-run.spec.ts (the CI size) and, through it, by bench/reliability.js (the full size).
  */
+import { dumpReadModel } from '../support/read-model-dump';
 import Database from 'better-sqlite3';
 import assert from 'node:assert';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -26,7 +27,6 @@ import { loadClaim } from '../../src/claims/claim-repository';
 import type { Position, RecordedEvent } from '../../src/event-store/event-store';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
 import { ALL_PROJECTIONS } from '../../src/projections/all-projections';
-import type { Projection } from '../../src/projections/projection';
 import { ProjectionRunner } from '../../src/projections/projection-runner';
 import { openReadDatabase, type ReadDatabase } from '../../src/projections/read-store';
 import { ApiKeyStore } from '../../src/security/api-keys';
@@ -571,30 +571,10 @@ const runClient = async (ctx: ClientContext): Promise<void> => {
 
 // ---------------------------------------------------------------- checks
 
-/** Every table the projections own, plus the checkpoints (as in test/crash/crash-safety.spec.ts). */
-const projectionTables = (projections: readonly Projection[]): string[] => {
-  const scratch = new Database(':memory:');
-  try {
-    projections.forEach((p) => p.setup(scratch));
-    const names = (scratch.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-    return [...names, 'projection_checkpoints'];
-  } finally {
-    scratch.close();
-  }
-};
-
-const dump = (db: Database.Database): Record<string, unknown[]> => {
-  const out: Record<string, unknown[]> = {};
-  for (const table of projectionTables(ALL_PROJECTIONS)) {
-    const columns = (db.prepare(`PRAGMA table_info("${table}")`).all() as unknown[]).length;
-    const order = Array.from({ length: columns }, (_, i) => i + 1).join(', ');
-    out[table] = db.prepare(`SELECT * FROM "${table}" ORDER BY ${order}`).all();
-  }
-  return out;
-};
+const dump = (db: Database.Database) => dumpReadModel(db);
 
 /** Table by table, the rows that differ (at most a few each, for the message). */
-const dumpDifferences = (served: Record<string, unknown[]>, rebuilt: Record<string, unknown[]>): string[] => {
+const dumpDifferences = (served: Record<string, unknown[] | null>, rebuilt: Record<string, unknown[] | null>): string[] => {
   const problems: string[] = [];
   for (const table of new Set([...Object.keys(served), ...Object.keys(rebuilt)])) {
     const a = (served[table] ?? []).map((r) => JSON.stringify(r));
