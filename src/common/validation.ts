@@ -1,5 +1,6 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
+import { applyDecorators, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, registerDecorator, ValidateIf, ValidateNested, type ValidationOptions } from 'class-validator';
 import { validateCode, type CodeKind } from '../codes';
 import { isIsoDate, isIsoInstant } from './dates';
 import { InvalidInput } from './errors';
@@ -68,3 +69,17 @@ export const IsIsoInstant = (options?: ValidationOptions) =>
  * null through, and null is not "absent" to the domain).
  */
 export const IsOmittable = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/**
+ * An array of nested DTOs, each an object (not an array) validated as `type`, between `min` and
+ * `max` long: every list of lines, adjustments, reasons, allocations or rows in a request.
+ */
+export const IsArrayOf = (type: () => new () => object, size: { min?: number; max: number }) =>
+  applyDecorators(
+    IsArray(),
+    ...(size.min !== undefined ? [ArrayMinSize(size.min)] : []),
+    ArrayMaxSize(size.max),
+    IsObject({ each: true }),
+    ValidateNested({ each: true }),
+    Type(type),
+  );

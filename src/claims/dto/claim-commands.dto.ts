@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { ADJUSTMENT_GROUPS, type AdjustmentGroup } from '../../codes';
-import { IsCents, IsCode, IsIsoInstant, IsOmittable } from '../../common/validation';
+import { IsArrayOf, IsCents, IsCode, IsIsoInstant, IsOmittable } from '../../common/validation';
 import { DIAGNOSES_MAX, LINES_MAX } from '../../encounters/coding-rules';
 import { ID_LENGTH_MAX } from '../../encounters/dto/code-encounter.dto';
 import { ServiceLineDto } from '../../encounters/dto/service-line.dto';
@@ -33,12 +32,7 @@ export class RejectionReasonDto {
 
 export class RejectClaimDto {
   @ApiProperty({ type: [RejectionReasonDto] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(ADJUSTMENTS_MAX)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => RejectionReasonDto)
+  @IsArrayOf(() => RejectionReasonDto, { min: 1, max: ADJUSTMENTS_MAX })
   reasons!: RejectionReasonDto[];
   @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() rejectedAt?: string;
 }
@@ -56,12 +50,7 @@ export class ReceiveDenialDto {
   @Max(999, { each: true })
   lineNumbers?: number[];
   @ApiProperty({ type: [AdjustmentDto] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(ADJUSTMENTS_MAX)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => AdjustmentDto)
+  @IsArrayOf(() => AdjustmentDto, { min: 1, max: ADJUSTMENTS_MAX })
   adjustments!: AdjustmentDto[];
   @ApiPropertyOptional({ type: [String], example: ['N130'] })
   @IsOmittable()
@@ -82,12 +71,7 @@ export class CorrectClaimDto {
   diagnoses?: string[];
   @ApiPropertyOptional({ type: [ServiceLineDto] })
   @IsOmittable()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(LINES_MAX)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => ServiceLineDto)
+  @IsArrayOf(() => ServiceLineDto, { min: 1, max: LINES_MAX })
   lines?: ServiceLineDto[];
   @ApiProperty({ example: 'added modifier 25 to the E/M line' }) @IsString() @Length(1, TEXT_LENGTH_MAX) reason!: string;
   @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() correctedAt?: string;
@@ -101,11 +85,7 @@ export class RemittanceLineDto {
   @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(999) lineNumber!: number;
   @ApiProperty({ example: 8000 }) @IsCents() paidCents!: number;
   @ApiProperty({ type: [AdjustmentDto] })
-  @IsArray()
-  @ArrayMaxSize(ADJUSTMENTS_MAX)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => AdjustmentDto)
+  @IsArrayOf(() => AdjustmentDto, { max: ADJUSTMENTS_MAX })
   adjustments!: AdjustmentDto[];
 }
 
@@ -114,20 +94,11 @@ export class PostRemittanceDto {
   @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 50) payerClaimControlNumber?: string;
   @ApiProperty({ example: 8000 }) @IsCents() paidCents!: number;
   @ApiProperty({ type: [RemittanceLineDto] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(LINES_MAX)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => RemittanceLineDto)
+  @IsArrayOf(() => RemittanceLineDto, { min: 1, max: LINES_MAX })
   lines!: RemittanceLineDto[];
   @ApiPropertyOptional({ type: [AdjustmentDto], description: 'claim-level adjustments' })
   @IsOmittable()
-  @IsArray()
-  @ArrayMaxSize(ADJUSTMENTS_MAX)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => AdjustmentDto)
+  @IsArrayOf(() => AdjustmentDto, { max: ADJUSTMENTS_MAX })
   adjustments?: AdjustmentDto[];
   @ApiPropertyOptional({ type: [String] })
   @IsOmittable()

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
-import { IsCents, IsCode, IsIsoDate, IsIsoInstant, IsOmittable } from '../../common/validation';
+import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { IsArrayOf, IsCents, IsCode, IsIsoDate, IsIsoInstant, IsOmittable } from '../../common/validation';
 import { UNITS_POLICIES, type UnitsPolicy } from '../fee-schedule';
 import { FEE_SCHEDULE_ROWS_MAX, MODIFIER_RULES_MAX } from '../load-fee-schedule/load-fee-schedule';
 
@@ -28,20 +27,11 @@ export class LoadFeeScheduleDto {
   @ApiProperty({ example: '2026-01-01' }) @IsIsoDate() effectiveFrom!: string;
   @ApiPropertyOptional({ example: '2026-12-31', description: 'inclusive; absent: open-ended' }) @IsOmittable() @IsIsoDate() effectiveTo?: string;
   @ApiProperty({ type: [FeeScheduleRowDto] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(FEE_SCHEDULE_ROWS_MAX)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => FeeScheduleRowDto)
+  @IsArrayOf(() => FeeScheduleRowDto, { min: 1, max: FEE_SCHEDULE_ROWS_MAX })
   rows!: FeeScheduleRowDto[];
   @ApiPropertyOptional({ type: [ModifierRuleDto] })
   @IsOmittable()
-  @IsArray()
-  @ArrayMaxSize(MODIFIER_RULES_MAX)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => ModifierRuleDto)
+  @IsArrayOf(() => ModifierRuleDto, { max: MODIFIER_RULES_MAX })
   modifierRules?: ModifierRuleDto[];
   @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() loadedAt?: string;
 }

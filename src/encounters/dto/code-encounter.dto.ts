@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsString, Length, ValidateNested } from 'class-validator';
-import { IsCode, IsIsoDate } from '../../common/validation';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Length } from 'class-validator';
+import { IsArrayOf, IsCode, IsIsoDate } from '../../common/validation';
 import { DIAGNOSES_MAX, LINES_MAX } from '../coding-rules';
 import { ServiceLineDto } from './service-line.dto';
 
@@ -19,11 +18,6 @@ export class CodeEncounterDto {
   @IsCode('icd10cm', { each: true })
   diagnoses!: string[];
   @ApiProperty({ type: [ServiceLineDto] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(LINES_MAX)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => ServiceLineDto)
+  @IsArrayOf(() => ServiceLineDto, { min: 1, max: LINES_MAX })
   lines!: ServiceLineDto[];
 }

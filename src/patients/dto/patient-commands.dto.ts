@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsObject, IsString, Length, ValidateNested } from 'class-validator';
-import { IsCents, IsIsoInstant, IsOmittable } from '../../common/validation';
+import { IsIn, IsString, Length } from 'class-validator';
+import { IsArrayOf, IsCents, IsIsoInstant, IsOmittable } from '../../common/validation';
 import { ID_LENGTH_MAX } from '../../encounters/dto/code-encounter.dto';
 import { PAYMENT_METHODS, type PaymentMethod } from '../patient';
 
@@ -17,11 +16,7 @@ export class ReceivePaymentDto {
   @ApiProperty({ example: 2000 }) @IsCents(1) amountCents!: number;
   @ApiProperty({ enum: PAYMENT_METHODS }) @IsIn(PAYMENT_METHODS) method!: PaymentMethod;
   @ApiProperty({ type: [AllocationDto], description: 'what is not allocated becomes patient credit' })
-  @IsArray()
-  @ArrayMaxSize(ALLOCATIONS_MAX)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => AllocationDto)
+  @IsArrayOf(() => AllocationDto, { max: ALLOCATIONS_MAX })
   allocations!: AllocationDto[];
   @ApiPropertyOptional() @IsOmittable() @IsIsoInstant() receivedAt?: string;
 }

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IsCents, IsCode, IsIsoDate, IsIsoInstant, IsOmittable } from '../../common/validation';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsArrayOf, IsCents, IsCode, IsIsoDate, IsIsoInstant, IsOmittable } from '../../common/validation';
 import { DIAGNOSES_MAX, LINES_MAX, MODIFIERS_MAX, POINTERS_MAX } from '../../encounters/coding-rules';
 import { ID_LENGTH_MAX } from '../../encounters/dto/code-encounter.dto';
 
@@ -39,12 +38,7 @@ export class ScrubClaimDto {
   diagnoses?: string[];
   @ApiPropertyOptional({ type: [ScrubLineDto] })
   @IsOmittable()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(LINES_MAX)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => ScrubLineDto)
+  @IsArrayOf(() => ScrubLineDto, { min: 1, max: LINES_MAX })
   lines?: ScrubLineDto[];
   @ApiPropertyOptional({ description: 'when the claim would go out (default now): "future" and "timely" are measured from its date' })
   @IsOmittable()
