@@ -27,14 +27,37 @@ export const ledgerDigestProjection: Projection = {
   },
 
   apply(db: ReadDatabase, event: RecordedEvent) {
-    const head = statement(db, 'SELECT events, digest FROM ledger_digest_head WHERE id = 1').get() as { events: number; digest: string } | undefined;
-    const events = (head?.events ?? 0) + 1;
-    const digest = nextDigest(head?.digest ?? GENESIS_HASH, String(event.metadata.hash));
-    statement(db, 'INSERT OR REPLACE INTO ledger_digest_head (id, position, events, digest) VALUES (1, ?, ?, ?)').run(event.position, events, digest);
-    if (events % DIGEST_CHECKPOINT_EVERY === 0) {
-      statement(db, 'INSERT OR REPLACE INTO ledger_digest_checkpoints (position, events, digest) VALUES (?, ?, ?)').run(event.position, events, digest);
+    const head = batchHead(db);
+    head.events += 1;
+    head.digest = nextDigest(head.digest, String(event.metadata.hash));
+    head.position = event.position;
+    if (head.events % DIGEST_CHECKPOINT_EVERY === 0) {
+      statement(db, 'INSERT OR REPLACE INTO ledger_digest_checkpoints (position, events, digest) VALUES (?, ?, ?)').run(head.position, head.events, head.digest);
     }
   },
+
+  endBatch(db) {
+    const head = batches.get(db);
+    if (head?.position !== undefined) {
+      statement(db, 'INSERT OR REPLACE INTO ledger_digest_head (id, position, events, digest) VALUES (1, ?, ?, ?)').run(head.position, head.events, head.digest);
+    }
+    batches.delete(db);
+  },
+
+  abortBatch(db) {
+    batches.delete(db);
+  },
+};
+
+/** The running digest during a batch, read once at its start and written once at its end. */
+const batches = new WeakMap<ReadDatabase, { position?: bigint; events: number; digest: string }>();
+const batchHead = (db: ReadDatabase): { position?: bigint; events: number; digest: string } => {
+  let head = batches.get(db);
+  if (!head) {
+    const row = statement(db, 'SELECT events, digest FROM ledger_digest_head WHERE id = 1').get() as { events: number; digest: string } | undefined;
+    batches.set(db, (head = { events: row?.events ?? 0, digest: row?.digest ?? GENESIS_HASH }));
+  }
+  return head;
 };
 
 export interface DigestCheckpoint {

@@ -1,4 +1,3 @@
-import { assertExpected, matchesExpected } from './expected-revision';
 import assert from 'node:assert/strict';
 import { Observable } from 'rxjs';
 import {
@@ -25,6 +24,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from './event-store';
+import { assertExpected, matchesExpected } from './expected-revision';
 import { isSystemEvent, originalResult, toProposedEvent, toRecordedEvent, visibleMetadata, withMetadata, type ProposedEvent } from './esdb-mapping';
 import { chainMetadata, GENESIS_HASH } from './hash-chain';
 import { AppendTimeout, backoffDelayMs, isTransportError, retryTransportErrors, withTimeout, type Backoff } from './esdb-retry';

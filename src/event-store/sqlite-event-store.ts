@@ -1,5 +1,3 @@
-import { assertExpected, matchesExpected } from './expected-revision';
-import { chainMetadata, GENESIS_HASH } from './hash-chain';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { Observable } from 'rxjs';
@@ -15,7 +13,9 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from './event-store';
+import { assertExpected, matchesExpected } from './expected-revision';
 import { GroupCommit, type GroupCommitStats, type Outcome } from './group-commit';
+import { chainMetadata, GENESIS_HASH } from './hash-chain';
 
 export const SCHEMA_VERSION_EVENTS = 1;
 /** How long a writer waits for another process's write lock before failing (blocks the loop). */
