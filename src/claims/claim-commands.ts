@@ -4,6 +4,7 @@ import type { CommandContext } from '../common/command-context';
 import { handleCommand, toNewEvents } from '../common/command-handler';
 import { NotFound } from '../common/errors';
 import { KeyedLock } from '../common/keyed-lock';
+import { FoldedStreams } from '../common/folded-streams';
 import { loadEncounter } from '../encounters/encounter-commands';
 import { encounterStreamId } from '../encounters/encounter';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
@@ -11,7 +12,7 @@ import { LedgerQueries } from '../projections/ledger-queries';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { SubmissionChecks } from '../scrubbing/submission-checks';
 import { claimStreamId, evolveClaim, type ClaimEvent, type ClaimState, type ClaimSubmitted } from './claim';
-import { loadClaim } from './claim-repository';
+import { ClaimFolds } from './claim-folds';
 import type { ClaimView } from './claim-view';
 import { resubmitClaim, type ResubmitClaim } from './resubmit-claim/resubmit-claim';
 import { submitClaim, type SubmitClaim } from './submit-claim/submit-claim';
@@ -32,6 +33,8 @@ export class ClaimCommands {
     private readonly runner: ProjectionRunner,
     private readonly queries: LedgerQueries,
     private readonly submissionChecks: SubmissionChecks,
+    private readonly folds: FoldedStreams,
+    private readonly claims: ClaimFolds,
   ) {}
 
   now(): string {
@@ -40,16 +43,19 @@ export class ClaimCommands {
 
   /** Submission spans two streams: the encounter is marked billed first (its revision guards "once"), then the claim is written. */
   async submit(command: SubmitClaim, context: CommandContext): Promise<ClaimView> {
-    const encounter = await loadEncounter(this.store, command.encounterId);
+    const encounter = await loadEncounter(this.store, command.encounterId, this.folds);
     const patientId = encounter.state?.patientId ?? `unknown:${command.encounterId}`;
     const keys = [patientLockKey(patientId), `encounter:${command.encounterId}`, `claim:${command.claimId}`];
     // Scrub and price (docs/contracts-and-scrubbing.md) with the payer's fee schedules as they stand now.
     const vetter = await this.submissionChecks.forPayer(command.payerId);
     const position = await this.lock.run(keys, async () => {
-      const [current, claim] = await Promise.all([loadEncounter(this.store, command.encounterId), loadClaim(this.store, command.claimId)]);
+      const [current, claim] = await Promise.all([
+        loadEncounter(this.store, command.encounterId, this.folds),
+        this.claims.load(this.store, command.claimId),
+      ]);
       if (context.idempotencyKey !== undefined && claim.idempotencyKeys.has(context.idempotencyKey)) return null;
       const reservedFor = current.state?.claimId;
-      const holder = reservedFor && reservedFor !== command.claimId ? (await loadClaim(this.store, reservedFor)).state : null;
+      const holder = reservedFor && reservedFor !== command.claimId ? (await this.claims.load(this.store, reservedFor)).state : null;
       const decided = submitClaim(command, current.state, claim.state, holder);
       // Before anything is appended: an error edit (ClaimFailedScrub, 422) leaves both streams untouched.
       const claimEvents: ClaimSubmitted[] = decided.claimEvents.map((event) => vetter.original(event));
@@ -72,7 +78,7 @@ export class ClaimCommands {
     const outcome = await this.lock.run([patientLockKey(patientId)], () =>
       handleCommand(this.store, {
         streamId: claimStreamId(claimId),
-        load: () => loadClaim(this.store, claimId),
+        load: () => this.claims.load(this.store, claimId),
         decide,
         evolve: evolveClaim,
         context,
@@ -85,19 +91,17 @@ export class ClaimCommands {
 
   /** A corrected claim goes out again: resubmitted, scrubbed and priced afresh as it now stands. */
   async resubmit(command: ResubmitClaim, context: CommandContext): Promise<ClaimView> {
-    const vetter = await this.submissionChecks.forPayer((await this.firstSubmission(command.claimId)).payerId);
+    await this.patientOf(command.claimId);
+    const { state } = await this.claims.load(this.store, command.claimId);
+    const vetter = await this.submissionChecks.forPayer(state?.payerId ?? '');
     return this.run(command.claimId, context, (claim) =>
       resubmitClaim(command, claim).map((event) => (claim === null ? event : vetter.replacement(event, claim))),
     );
   }
 
   private async patientOf(claimId: string): Promise<string> {
-    return (await this.firstSubmission(claimId)).patientId;
-  }
-
-  private async firstSubmission(claimId: string): Promise<{ patientId: string; payerId: string }> {
-    const [first] = await this.store.readStream(claimStreamId(claimId), { maxCount: 1 });
-    if (!first) throw new NotFound(`claim ${claimId} does not exist`);
-    return first.data as { patientId: string; payerId: string };
+    const patientId = await this.claims.patientOf(this.store, claimId);
+    if (patientId === null) throw new NotFound(`claim ${claimId} does not exist`);
+    return patientId;
   }
 }

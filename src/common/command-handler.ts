@@ -1,4 +1,4 @@
-import type { EventStore, NewEvent, Position } from '../event-store/event-store';
+import type { EventStore, NewEvent, Position, RecordedEvent } from '../event-store/event-store';
 import type { CommandContext } from './command-context';
 import { ConcurrencyConflict, PreconditionFailed } from './errors';
 import { SCHEMA_VERSION, type EventMetadata, type EventSource } from './event';
@@ -20,22 +20,32 @@ export interface CommandOutcome<State> {
   appended: number;
 }
 
+/** Folds events onto an already loaded stream (from scratch: revision -1, no keys), collecting the idempotency keys of the commands applied. */
+export const foldOnto = <State, Event extends DomainEvent>(
+  start: LoadedStream<State>,
+  events: readonly RecordedEvent[],
+  evolve: (state: State, event: Event) => State,
+): LoadedStream<State> => {
+  const last = events[events.length - 1];
+  if (last === undefined) return start;
+  const keys = new Set(start.idempotencyKeys);
+  let state = start.state;
+  for (const event of events) {
+    state = evolve(state, { type: event.type, data: event.data } as Event);
+    if (event.metadata.idempotencyKey !== undefined) keys.add(event.metadata.idempotencyKey);
+  }
+  return { state, revision: last.revision, idempotencyKeys: keys };
+};
+
+export const emptyStream = <State>(initial: State): LoadedStream<State> => ({ state: initial, revision: -1, idempotencyKeys: new Set<string>() });
+
 /** Reads a stream and folds it from `initial`, collecting the idempotency keys of the commands already applied. */
 export const loadStream = async <State, Event extends DomainEvent>(
   store: EventStore,
   streamId: string,
   initial: State,
   evolve: (state: State, event: Event) => State,
-): Promise<LoadedStream<State>> => {
-  const events = await store.readStream(streamId);
-  const keys = new Set<string>();
-  let state = initial;
-  for (const event of events) {
-    state = evolve(state, { type: event.type, data: event.data } as Event);
-    if (event.metadata.idempotencyKey !== undefined) keys.add(event.metadata.idempotencyKey);
-  }
-  return { state, revision: events.length - 1, idempotencyKeys: keys };
-};
+): Promise<LoadedStream<State>> => foldOnto(emptyStream(initial), await store.readStream(streamId), evolve);
 
 /** Retries after a lost optimistic race, when the caller did not pin a revision with If-Match. */
 export const CONFLICT_RETRIES_MAX = 3;

@@ -3,13 +3,17 @@ import { CLOCK, type Clock } from '../common/clock';
 import type { CommandContext } from '../common/command-context';
 import { handleCommand, loadStream, type LoadedStream } from '../common/command-handler';
 import { NotFound } from '../common/errors';
+import { FoldedStreams } from '../common/folded-streams';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { codeEncounter, type CodeEncounter } from './code-encounter/code-encounter';
 import { encounterStreamId, evolveEncounter, initialEncounterState, type Encounter, type EncounterState } from './encounter';
 
-export const loadEncounter = (store: EventStore, encounterId: string): Promise<LoadedStream<EncounterState>> =>
-  loadStream(store, encounterStreamId(encounterId), initialEncounterState, evolveEncounter);
+/** Folds an encounter, through `folds` when given (the write side) so only new events are read. */
+export const loadEncounter = (store: EventStore, encounterId: string, folds?: FoldedStreams): Promise<LoadedStream<EncounterState>> =>
+  folds === undefined
+    ? loadStream(store, encounterStreamId(encounterId), initialEncounterState, evolveEncounter)
+    : folds.load(store, encounterStreamId(encounterId), initialEncounterState, evolveEncounter);
 
 @Injectable()
 export class EncounterCommands {
@@ -17,12 +21,13 @@ export class EncounterCommands {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly runner: ProjectionRunner,
+    private readonly folds: FoldedStreams,
   ) {}
 
   async code(command: CodeEncounter, context: CommandContext): Promise<Encounter> {
     const outcome = await handleCommand(this.store, {
       streamId: encounterStreamId(command.encounterId),
-      load: () => loadEncounter(this.store, command.encounterId),
+      load: () => loadEncounter(this.store, command.encounterId, this.folds),
       decide: (state) => codeEncounter(command, state),
       evolve: evolveEncounter,
       context,

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { patientLockKey } from '../claims/claim-commands';
-import { loadClaim } from '../claims/claim-repository';
+import { ClaimFolds } from '../claims/claim-folds';
 import type { Claim } from '../claims/claim';
 import type { PatientBalanceView } from '../claims/claim-view';
 import { CLOCK, type Clock } from '../common/clock';
 import type { CommandContext } from '../common/command-context';
 import { handleCommand, loadStream, type LoadedStream } from '../common/command-handler';
+import { FoldedStreams } from '../common/folded-streams';
 import { KeyedLock } from '../common/keyed-lock';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
 import { LedgerQueries } from '../projections/ledger-queries';
@@ -16,8 +17,11 @@ import { receivePatientPayment, type ReceivePatientPayment } from './receive-pay
 
 type PatientWithClaims = { patient: Patient; claims: Map<string, Claim> };
 
-export const loadPatient = (store: EventStore, patientId: string): Promise<LoadedStream<Patient>> =>
-  loadStream(store, patientStreamId(patientId), initialPatientState(patientId), evolvePatient);
+/** Folds a patient's stream, through `folds` when given (the write side) so only new events are read. */
+export const loadPatient = (store: EventStore, patientId: string, folds?: FoldedStreams): Promise<LoadedStream<Patient>> =>
+  folds === undefined
+    ? loadStream(store, patientStreamId(patientId), initialPatientState(patientId), evolvePatient)
+    : folds.load(store, patientStreamId(patientId), initialPatientState(patientId), evolvePatient);
 
 /** Patient money: payments allocated to the patient's claims and refunds, decided under the patient's lock. */
 @Injectable()
@@ -28,6 +32,8 @@ export class PatientCommands {
     private readonly lock: KeyedLock,
     private readonly runner: ProjectionRunner,
     private readonly queries: LedgerQueries,
+    private readonly folds: FoldedStreams,
+    private readonly claimFolds: ClaimFolds,
   ) {}
 
   now(): string {
@@ -57,10 +63,10 @@ export class PatientCommands {
       handleCommand<PatientWithClaims, PatientEvent>(this.store, {
         streamId: patientStreamId(patientId),
         load: async () => {
-          const loaded = await loadPatient(this.store, patientId);
+          const loaded = await loadPatient(this.store, patientId, this.folds);
           const claims = new Map<string, Claim>();
           for (const claimId of claimIds) {
-            const { state } = await loadClaim(this.store, claimId);
+            const { state } = await this.claimFolds.load(this.store, claimId);
             if (state !== null) claims.set(claimId, state);
           }
           return { ...loaded, state: { patient: loaded.state, claims } };
