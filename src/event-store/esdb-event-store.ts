@@ -26,7 +26,7 @@ import type {
 } from './event-store';
 import { assertExpected, matchesExpected } from './expected-revision';
 import { isSystemEvent, originalResult, toProposedEvent, toRecordedEvent, visibleMetadata, withMetadata, type ProposedEvent } from './esdb-mapping';
-import { chainMetadata, GENESIS_HASH } from './hash-chain';
+import { canonicalJson, chainMetadata, GENESIS_HASH } from './hash-chain';
 import { AppendTimeout, backoffDelayMs, isTransportError, retryTransportErrors, withTimeout, type Backoff } from './esdb-retry';
 
 /** Our deadline on one append attempt; the client's batch-append path has none of its own. */
@@ -310,7 +310,7 @@ export class EsdbEventStore implements EventStore {
       streamId,
       firstRevision,
       previousHash,
-      events.map((e) => ({ type: e.data.type, data: e.data.data, metadata: visibleMetadata(e) })),
+      events.map((e) => ({ type: e.data.type, canonicalData: canonicalJson(e.data.data), metadata: visibleMetadata(e) })),
     );
     return events.map((e, i) => withMetadata(e, chained[i] as Record<string, unknown>));
   }

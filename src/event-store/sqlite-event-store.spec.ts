@@ -11,6 +11,7 @@ import type { NewEvent } from './event-store';
 import { GroupCommit, type Outcome } from './group-commit';
 import { parsePosition, positionToString, POSITION_MAX } from './position';
 import { SCHEMA_VERSION_EVENTS, SqliteEventStore } from './sqlite-event-store';
+import { verifyLedger } from '../audit/verify-ledger';
 
 const metadata: EventMetadata = {
   schemaVersion: 1,
@@ -154,6 +155,47 @@ describe('SqliteEventStore', () => {
       raw.pragma(`user_version = ${SCHEMA_VERSION_EVENTS + 1}`);
       raw.close();
       expect(() => open()).toThrow(/newer/);
+    });
+  });
+
+  describe('hash chain', () => {
+    it('stores data as its canonical JSON, which is what the hash covers', async () => {
+      const store = open();
+      await store.append('s-1', [newEvent({ b: 1, a: { d: [2, undefined], c: 'x' }, skipped: undefined })], 'no_stream');
+      await store.close();
+      const db = new Database(filePath, { readonly: true });
+      const row = db.prepare('SELECT data FROM events').get() as { data: string };
+      db.close();
+      expect(row.data).toBe('{"a":{"c":"x","d":[2,null]},"b":1}');
+    });
+
+    it('chains from the right hash after an append of the same batch failed half-way', async () => {
+      const store = open();
+      const taken = randomUUID();
+      await store.append('other', [newEvent({}, taken)], 'no_stream');
+      await store.append('s-1', [newEvent({ n: 0 })], 'no_stream');
+      // One batch: the second append inserts its first event, then fails on an id stored elsewhere.
+      const outcomes = await Promise.all([
+        settle(store.append('s-1', [newEvent({ n: 1 })], 0)),
+        settle(store.append('s-1', [newEvent({ n: 2 }), newEvent({ n: 3 }, taken)], 1)),
+      ]);
+      expect(outcomes[0]?.error).toBeUndefined();
+      expect(outcomes[1]?.error).toBeInstanceOf(Error);
+      // Revision 2 written by another process, so this store has not seen its hash.
+      await open().append('s-1', [newEvent({ n: 2, writer: 'another' })], 1);
+      await store.append('s-1', [newEvent({ n: 3 })], 2);
+      const report = await verifyLedger(store);
+      expect(report).toMatchObject({ ok: true, eventsChecked: 5 });
+    });
+
+    it('chains correctly when two processes append to the same stream in turn', async () => {
+      const first = open();
+      const second = open();
+      for (let revision = 0; revision < 6; revision++) {
+        const writer = revision % 3 === 0 ? second : first;
+        await writer.append('s-1', [newEvent({ revision })], revision === 0 ? 'no_stream' : revision - 1);
+      }
+      expect(await verifyLedger(first)).toMatchObject({ ok: true, eventsChecked: 6 });
     });
   });
 

@@ -15,7 +15,8 @@ import type {
 } from './event-store';
 import { assertExpected, matchesExpected } from './expected-revision';
 import { GroupCommit, type GroupCommitStats, type Outcome } from './group-commit';
-import { chainMetadata, GENESIS_HASH } from './hash-chain';
+import { canonicalJson, chainMetadata, GENESIS_HASH } from './hash-chain';
+import { LruMap } from '../common/lru-map';
 
 export const SCHEMA_VERSION_EVENTS = 1;
 /** How long a writer waits for another process's write lock before failing (blocks the loop). */
@@ -97,9 +98,19 @@ interface SerializedEvent {
   id: string;
   key: Buffer | string;
   type: string;
+  /** Canonical JSON (docs/audit.md): stored as is and hashed as is, so an append serialises its data once. */
   data: string;
-  metadata: string;
+  metadata: Record<string, unknown>;
 }
+
+/** A stream's last event as this process committed it: the revision and hash the next append chains from. */
+interface StreamHead {
+  revision: number;
+  hash: string;
+}
+
+/** Streams whose last hash stays in memory; past this the least recently appended to are re-read from their last event. */
+export const HASH_HEADS_MAX = 50_000;
 
 interface AppendRequest {
   streamId: string;
@@ -138,9 +149,8 @@ function serialize(event: NewEvent): SerializedEvent {
   assert.ok(typeof event.id === 'string' && event.id.length > 0, 'event id must be a non-empty string');
   assert.ok(typeof event.type === 'string' && event.type.length > 0, `event ${event.id}: type must be a non-empty string`);
   assert.ok(typeof event.metadata === 'object' && event.metadata !== null, `event ${event.id}: metadata must be an object`);
-  const data: unknown = JSON.stringify(event.data);
-  assert.ok(typeof data === 'string', `event ${event.id}: data must be JSON-serialisable`);
-  return { id: event.id, key: encodeId(event.id), type: event.type, data, metadata: JSON.stringify(event.metadata) };
+  assert.ok(event.data !== undefined && typeof event.data !== 'function' && typeof event.data !== 'symbol', `event ${event.id}: data must be JSON-serialisable`);
+  return { id: event.id, key: encodeId(event.id), type: event.type, data: canonicalJson(event.data), metadata: { ...event.metadata } };
 }
 
 /**
@@ -156,6 +166,10 @@ export class SqliteEventStore implements EventStore {
   /** Completes each live subscription when the store closes. */
   private readonly subscriptionClosers = new Set<() => void>();
   private readonly pollIntervalMs: number;
+  /** Last hash per stream as committed; checked against the stored revision before use. */
+  private readonly heads = new LruMap<string, StreamHead>(HASH_HEADS_MAX);
+  /** Heads of the batch being committed, kept apart until its COMMIT succeeds. */
+  private batchHeads = new Map<string, StreamHead>();
 
   private readonly stmts: {
     insert: Database.Statement<[Buffer | string, string, number, string, string, string]>;
@@ -366,7 +380,10 @@ export class SqliteEventStore implements EventStore {
 
   private commitBatch(batch: readonly AppendRequest[]): Array<Outcome<AppendResult>> {
     if (this.closed) throw closedError();
+    this.batchHeads = new Map();
     const outcomes = this.commitBatchTx(batch);
+    for (const [streamId, head] of this.batchHeads) this.heads.set(streamId, head);
+    this.batchHeads = new Map();
     for (const wake of [...this.commitListeners]) wake();
     return outcomes;
   }
@@ -385,12 +402,7 @@ export class SqliteEventStore implements EventStore {
     if (events.length === 0) return { nextRevision: current, position: this.stmts.head.get() ?? 0n };
 
     // The hash chain is computed here, inside the write transaction, so concurrent writers cannot fork it.
-    const chained = chainMetadata(
-      streamId,
-      current + 1,
-      this.lastHash(streamId, current),
-      events.map((event) => ({ type: event.type, data: JSON.parse(event.data) as unknown, metadata: JSON.parse(event.metadata) as Record<string, unknown> })),
-    );
+    const chained = chainMetadata(streamId, current + 1, this.lastHash(streamId, current), events.map((event) => ({ type: event.type, canonicalData: event.data, metadata: event.metadata })));
     let position = 0n;
     events.forEach((event, i) => {
       try {
@@ -404,6 +416,8 @@ export class SqliteEventStore implements EventStore {
         );
       }
     });
+    // Only once every insert has succeeded: a failed append's savepoint leaves no head behind.
+    this.batchHeads.set(streamId, { revision: current + events.length, hash: chained[chained.length - 1]?.['hash'] as string });
     return { nextRevision: current + events.length, position };
   }
 
@@ -427,6 +441,8 @@ export class SqliteEventStore implements EventStore {
 
   private lastHash(streamId: string, current: number): string {
     if (current < 0) return GENESIS_HASH;
+    const known = this.batchHeads.get(streamId) ?? this.heads.get(streamId);
+    if (known !== undefined && known.revision === current) return known.hash;
     const metadata = this.stmts.lastMetadata.get(streamId);
     const hash = metadata === undefined ? undefined : (JSON.parse(metadata) as { hash?: unknown }).hash;
     assert.ok(typeof hash === 'string', `stream ${streamId}: its last event carries no hash`);

@@ -29,7 +29,7 @@ const EVENTS = [
 ];
 
 const doc = fs.readFileSync(path.resolve(__dirname, '../../docs/audit.md'), 'utf8');
-const chained = chainMetadata(STREAM, 0, GENESIS_HASH, EVENTS);
+const chained = chainMetadata(STREAM, 0, GENESIS_HASH, EVENTS.map((e) => ({ ...e, canonicalData: canonicalJson(e.data) })));
 const canonical = chained.map((m, revision) => {
   const { hash: _hash, ...withoutHash } = m;
   const event = EVENTS[revision]!;
