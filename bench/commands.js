@@ -36,6 +36,7 @@ const commandPath = async (dataDir, callers, seconds, { patch } = {}) => {
     let commands = 0;
     const deadline = now() + seconds * 1000;
     const started = now();
+    const cpuBefore = process.cpuUsage();
     const caller = async () => {
       while (now() < deadline) {
         // Not `commands += await …`: that reads `commands` before the await and loses the others' counts.
@@ -45,6 +46,7 @@ const commandPath = async (dataDir, callers, seconds, { patch } = {}) => {
     };
     await Promise.all(Array.from({ length: callers }, caller));
     const elapsed = (now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     const events = Number((await store.headPosition()) - headBefore);
     const stats = store.stats();
     const commits = stats.commits - statsBefore.commits;
@@ -58,6 +60,7 @@ const commandPath = async (dataDir, callers, seconds, { patch } = {}) => {
       seconds: elapsed,
       commandsPerSecond: commands / elapsed,
       eventsPerSecond: events / elapsed,
+      cpuMicrosPerCommand: (cpu.user + cpu.system) / Math.max(1, commands),
       appendsPerCommit: (stats.appends - statsBefore.appends) / Math.max(1, commits),
       p50Ms: percentile(latenciesMs, 0.5),
       p99Ms: percentile(latenciesMs, 0.99),
@@ -103,7 +106,7 @@ const run = async (ctx) => {
     'A command here is one call of a command service: code an encounter, submit (two appends: encounter billed, claim submitted), denial, correction, resubmission, remittance, patient payment; it returns after the projections have applied it.',
     ...results.map(
       (r) =>
-        `${r.callers} caller(s): ${r.commands} commands, ${r.events} events (${r.eventsPerSecond.toFixed(0)} events/s), ${r.appendsPerCommit.toFixed(1)} appends per group commit.`,
+        `${r.callers} caller(s): ${r.commands} commands, ${r.events} events (${r.eventsPerSecond.toFixed(0)} events/s), ${r.appendsPerCommit.toFixed(1)} appends per group commit, ${r.cpuMicrosPerCommand.toFixed(0)} µs of CPU per command (all threads).`,
     ),
   ];
   return { key: 'commands', title: '2. Command path (real command services, synchronous=FULL)', rows, notes, results };

@@ -34,6 +34,9 @@ const combine = (roundResults) => {
   if (typeof combined.events === 'number') combined.eventsPerSecond = combined.events / combined.seconds;
   if (typeof combined.commands === 'number') combined.commandsPerSecond = combined.commands / combined.seconds;
   if (typeof combined.commits === 'number' && combined.commits > 0 && typeof combined.appends === 'number') combined.appendsPerCommit = combined.appends / combined.commits;
+  if (typeof first.cpuMicrosPerCommand === 'number') {
+    combined.cpuMicrosPerCommand = roundResults.reduce((s, r) => s + r.cpuMicrosPerCommand * r.commands, 0) / Math.max(1, combined.commands);
+  }
   combined.exhausted = roundResults.some((r) => r.exhausted);
   if (first.latenciesMs) {
     const all = roundResults.flatMap((r) => r.latenciesMs);

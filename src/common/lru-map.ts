@@ -30,6 +30,10 @@ export class LruMap<Key, Value> {
     this.entries.delete(key);
   }
 
+  clear(): void {
+    this.entries.clear();
+  }
+
   get size(): number {
     return this.entries.size;
   }

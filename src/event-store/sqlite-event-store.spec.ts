@@ -188,6 +188,19 @@ describe('SqliteEventStore', () => {
       expect(report).toMatchObject({ ok: true, eventsChecked: 5 });
     });
 
+    it('does not trust a stream head it knew once another process has appended', async () => {
+      const first = open();
+      const second = open();
+      expect(await first.readStream('s-1')).toEqual([]);
+      await second.append('s-1', [newEvent({ by: 'second' })], 'no_stream');
+      expect((await first.readStream('s-1', { fromRevision: 0 })).map((e) => e.data)).toEqual([{ by: 'second' }]);
+      await expect(second.append('s-1', [newEvent()], 'no_stream')).rejects.toBeInstanceOf(ConcurrencyConflict);
+      const third = open();
+      expect(await third.readStream('s-2')).toEqual([]);
+      await first.append('s-2', [newEvent()], 'no_stream');
+      await expect(third.append('s-2', [newEvent()], 'no_stream')).rejects.toBeInstanceOf(ConcurrencyConflict);
+    });
+
     it('chains correctly when two processes append to the same stream in turn', async () => {
       const first = open();
       const second = open();
