@@ -230,6 +230,17 @@ describe('SqliteEventStore', () => {
       }
     });
 
+    it("reads the log in order when its own appends and another process's interleave", async () => {
+      const store = open({ pollIntervalMs: 10 });
+      const other = open();
+      const seen = firstValueFrom(store.subscribeAll(0n).pipe(take(6), toArray()));
+      for (let n = 0; n < 6; n++) {
+        await (n % 3 === 1 ? other : store).append(`s-${n}`, [newEvent({ n })], 'no_stream');
+        expect((await store.readAll(0n)).map((e) => e.data)).toEqual(Array.from({ length: n + 1 }, (_, i) => ({ n: i })));
+      }
+      expect((await seen).map((e) => [e.position, e.data])).toEqual(Array.from({ length: 6 }, (_, n) => [BigInt(n + 1), { n }]));
+    });
+
     it("delivers this store's own appends at once, without waiting for the poll", async () => {
       const store = open({ pollIntervalMs: 60_000 });
       const received: unknown[] = [];

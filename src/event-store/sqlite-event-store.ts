@@ -25,6 +25,8 @@ export const BATCH_MAX_APPENDS_DEFAULT = 256;
 export const READ_ALL_PAGE_SIZE_DEFAULT = 1_000;
 /** Events a subscription reads per step; it yields to the event loop between pages. */
 export const SUBSCRIPTION_PAGE_SIZE = 500;
+/** Rows this connection last committed that stay in memory for reads of the log's tail. */
+export const COMMITTED_TAIL_MAX = 4_096;
 
 export interface SqliteEventStoreOptions {
   /** How often an idle subscription looks for events committed by another process. */
@@ -175,6 +177,14 @@ export class SqliteEventStore implements EventStore {
   /** Heads of the batch being committed, kept apart until its COMMIT succeeds. */
   private batchHeads = new Map<string, StreamHead>();
   private dataVersion: bigint | undefined;
+  /**
+   * The rows this connection committed since another connection last did, in position order and
+   * without gaps (positions are rowids, so none can hide between them): a subscription reading just
+   * behind the head gets them from here instead of reading back what it was just told was written.
+   */
+  private tail: EventRow[] = [];
+  /** Rows of the batch being committed, kept apart until its COMMIT succeeds. */
+  private batchRows: EventRow[] = [];
   private readonly limitedStatements = new Map<string, Database.Statement<[string, number] | [bigint], EventRow>>();
 
   private readonly stmts: {
@@ -395,9 +405,12 @@ export class SqliteEventStore implements EventStore {
   private commitBatch(batch: readonly AppendRequest[]): Array<Outcome<AppendResult>> {
     if (this.closed) throw closedError();
     this.batchHeads = new Map();
+    this.batchRows = [];
     const outcomes = this.commitBatchTx(batch);
     for (const [streamId, head] of this.batchHeads) this.rememberHead(streamId, head);
+    this.extendTail(this.batchRows);
     this.batchHeads = new Map();
+    this.batchRows = [];
     for (const wake of [...this.commitListeners]) wake();
     return outcomes;
   }
@@ -419,10 +432,13 @@ export class SqliteEventStore implements EventStore {
     // The hash chain is computed here, inside the write transaction, so concurrent writers cannot fork it.
     const chained = chainMetadata(streamId, current + 1, head?.hash ?? this.lastHash(streamId, current), events.map((event) => ({ type: event.type, canonicalData: event.data, metadata: event.metadata })));
     let position = 0n;
+    const rows: EventRow[] = [];
     events.forEach((event, i) => {
       try {
-        const info = this.stmts.insert.run(event.key, streamId, current + 1 + i, event.type, event.data, JSON.stringify(chained[i]));
+        const metadata = JSON.stringify(chained[i]);
+        const info = this.stmts.insert.run(event.key, streamId, current + 1 + i, event.type, event.data, metadata);
         position = BigInt(info.lastInsertRowid);
+        rows.push({ position, id: event.key, stream_id: streamId, revision: BigInt(current + 1 + i), type: event.type, data: event.data, metadata });
       } catch (error) {
         if (!isUniqueIdViolation(error)) throw error;
         throw new Error(
@@ -431,7 +447,8 @@ export class SqliteEventStore implements EventStore {
         );
       }
     });
-    // Only once every insert has succeeded: a failed append's savepoint leaves no head behind.
+    // Only once every insert has succeeded: a failed append's savepoint leaves no head or row behind.
+    this.batchRows.push(...rows);
     this.batchHeads.set(streamId, { revision: current + events.length, hash: chained[chained.length - 1]?.['hash'] as string });
     return { nextRevision: current + events.length, position };
   }
@@ -476,12 +493,35 @@ export class SqliteEventStore implements EventStore {
 
   /** The stream's head if this connection knows it and no other connection has committed since. */
   private knownHead(streamId: string): StreamHead | undefined {
-    const version = this.stmts.dataVersion.get();
-    if (version !== this.dataVersion) {
-      this.heads.clear();
-      this.dataVersion = version;
-    }
+    this.forgetIfOthersCommitted();
     return this.batchHeads.get(streamId) ?? this.heads.get(streamId);
+  }
+
+  /** What this connection remembers of the file holds only while no other connection commits to it. */
+  private forgetIfOthersCommitted(): void {
+    const version = this.stmts.dataVersion.get();
+    if (version === this.dataVersion) return;
+    this.heads.clear();
+    this.tail = [];
+    this.dataVersion = version;
+  }
+
+  private extendTail(rows: readonly EventRow[]): void {
+    const first = rows[0];
+    if (first === undefined) return;
+    const last = this.tail[this.tail.length - 1];
+    if (last !== undefined && first.position !== last.position + 1n) this.tail = [];
+    this.tail.push(...rows);
+    if (this.tail.length > COMMITTED_TAIL_MAX) this.tail = this.tail.slice(this.tail.length - COMMITTED_TAIL_MAX);
+  }
+
+  /** The page after `after` from the committed tail, or undefined when the tail does not cover it. */
+  private pageFromTail(after: Position, maxCount: number): EventRow[] | undefined {
+    this.forgetIfOthersCommitted();
+    const first = this.tail[0];
+    if (first === undefined || after < first.position - 1n) return undefined;
+    const start = Number(after - first.position + 1n);
+    return this.tail.slice(start, start + maxCount);
   }
 
   private rememberHead(streamId: string, head: StreamHead): void {
@@ -505,7 +545,7 @@ export class SqliteEventStore implements EventStore {
   private readPage(after: Position, maxCount: number): RecordedEvent[] {
     if (this.closed) throw closedError();
     assert.ok(typeof after === 'bigint' && after >= 0n, 'after must be a bigint >= 0n');
-    return this.limited('readAll', maxCount).all(after).map(toRecordedEvent);
+    return (this.pageFromTail(after, maxCount) ?? this.limited('readAll', maxCount).all(after)).map(toRecordedEvent);
   }
 }
 
