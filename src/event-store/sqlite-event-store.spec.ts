@@ -201,6 +201,15 @@ describe('SqliteEventStore', () => {
       await expect(third.append('s-2', [newEvent()], 'no_stream')).rejects.toBeInstanceOf(ConcurrencyConflict);
     });
 
+    it('sees at once what another connection in this process committed, within the same turn', async () => {
+      const first = open();
+      const second = open();
+      const appended = second.append('s-3', [newEvent()], 'no_stream');
+      expect(await first.readStream('s-3')).toEqual([]);
+      await appended;
+      expect(await first.readStream('s-3', { fromRevision: 0 })).toHaveLength(1);
+    });
+
     it('chains correctly when two processes append to the same stream in turn', async () => {
       const first = open();
       const second = open();

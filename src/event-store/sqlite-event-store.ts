@@ -121,6 +121,9 @@ interface AppendRequest {
   expected: ExpectedRevision;
 }
 
+/** Commits by any SqliteEventStore in this process: another connection's commit here is seen at once. */
+let commitEpoch = 0;
+
 function closedError(): Error {
   return new Error('SqliteEventStore is closed');
 }
@@ -177,6 +180,8 @@ export class SqliteEventStore implements EventStore {
   /** Heads of the batch being committed, kept apart until its COMMIT succeeds. */
   private batchHeads = new Map<string, StreamHead>();
   private dataVersion: bigint | undefined;
+  private versionCheckedInTurn = false;
+  private versionCheckedAtEpoch = -1;
   /**
    * The rows this connection committed since another connection last did, in position order and
    * without gaps (positions are rowids, so none can hide between them): a subscription reading just
@@ -229,8 +234,10 @@ export class SqliteEventStore implements EventStore {
     // Called inside the batch transaction, better-sqlite3 runs this as a SAVEPOINT: a failing
     // append rolls back only its own events and the rest of the batch still commits.
     this.appendOneTx = db.transaction((request: AppendRequest) => this.appendOne(request));
-    const batchTx = db.transaction((batch: readonly AppendRequest[]) =>
-      batch.map((request): Outcome<AppendResult> => {
+    const batchTx = db.transaction((batch: readonly AppendRequest[]) => {
+      // Under the write lock: what other connections committed before it is seen now, and nothing after.
+      this.forgetIfOthersCommitted(true);
+      return batch.map((request): Outcome<AppendResult> => {
         try {
           return { ok: true, value: this.appendOneTx(request) };
         } catch (error) {
@@ -238,8 +245,8 @@ export class SqliteEventStore implements EventStore {
           if (!db.inTransaction) throw error;
           return { ok: false, error };
         }
-      }),
-    );
+      });
+    });
     // IMMEDIATE takes the write lock up front, so a writer in another process makes us wait
     // (busy_timeout) instead of failing a read-to-write upgrade halfway through the batch.
     this.commitBatchTx = (batch) => batchTx.immediate(batch);
@@ -407,6 +414,9 @@ export class SqliteEventStore implements EventStore {
     this.batchHeads = new Map();
     this.batchRows = [];
     const outcomes = this.commitBatchTx(batch);
+    commitEpoch += 1;
+    // Our own commit is not another connection's: what was checked before it still holds.
+    if (this.versionCheckedAtEpoch === commitEpoch - 1) this.versionCheckedAtEpoch = commitEpoch;
     for (const [streamId, head] of this.batchHeads) this.rememberHead(streamId, head);
     this.extendTail(this.batchRows);
     this.batchHeads = new Map();
@@ -498,7 +508,18 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** What this connection remembers of the file holds only while no other connection commits to it. */
-  private forgetIfOthersCommitted(): void {
+  private forgetIfOthersCommitted(fresh = false): void {
+    // At most once per turn of the event loop, unless a connection in this process has committed
+    // since: a read answered from memory then is one taken a moment earlier, and appends always
+    // ask afresh, under the write lock.
+    if (!fresh && this.versionCheckedInTurn && this.versionCheckedAtEpoch === commitEpoch) return;
+    if (!this.versionCheckedInTurn) {
+      this.versionCheckedInTurn = true;
+      setImmediate(() => {
+        this.versionCheckedInTurn = false;
+      });
+    }
+    this.versionCheckedAtEpoch = commitEpoch;
     const version = this.stmts.dataVersion.get();
     if (version === this.dataVersion) return;
     this.heads.clear();
