@@ -68,6 +68,10 @@ const verifyOnce = async (dataDir, n) => {
   return { ...run, events, streams: Number(m[2]), eventsPerSecond: events / run.seconds };
 };
 
+const perSecond = (events, seconds) => Math.round(events / seconds).toLocaleString('en-US');
+/** "a at 10,000, b at 100,000": one figure per ledger size, for the notes. */
+const atEach = (results, figure) => results.map((r) => `${figure(r)} at ${r.n.toLocaleString('en-US')}`).join(', ');
+
 const run = async (ctx) => {
   const { options } = ctx;
   const sizes = SIZES.filter((n) => n <= options.events && (!options.quick || n <= QUICK_SIZE_MAX));
@@ -153,8 +157,9 @@ const run = async (ctx) => {
 
   const notes = [
     `Each command is \`node dist/cli.js …\` in a child process with LEDGER_DATA_DIR, timed from spawn to exit (startup included); peak RSS and CPU time from an exit hook preloaded with \`node -r\`. The ledgers are the corpus appended through SqliteEventStore.append, so every hash chain is the store's own.`,
-    `export --as-of ${asOf} (the corpus's last recordedAt: every event included), ${FORMAT}; without startup and exit, its own reported time gives ${results.map((r) => `${Math.round(r.n / r.export.exportSeconds).toLocaleString('en-US')} events/s at ${r.n.toLocaleString('en-US')}`).join(', ')}. CPU time (user + sys): ${results.map((r) => `export ${r.export.cpuSeconds.toFixed(1)} s, verify ${r.verify.cpuSeconds.toFixed(1)} s at ${r.n.toLocaleString('en-US')}`).join('; ')}.`,
-    `Written: ${results.map((r) => `${r.export.journalLines.toLocaleString('en-US')} journal lines and ${r.export.claims.toLocaleString('en-US')} claims, ${Math.round(r.export.bytes / r.n)} bytes per event, at ${r.n.toLocaleString('en-US')}`).join('; ')}. Verify checked ${results.map((r) => `${r.verify.streams.toLocaleString('en-US')} streams at ${r.n.toLocaleString('en-US')}`).join(', ')}.`,
+    `export --as-of ${asOf} (the corpus's last recordedAt: every event included), ${FORMAT}.`,
+    `Without startup: export ${atEach(results, (r) => `${perSecond(r.n, r.export.exportSeconds)} events/s`)} (its own reported time); verify ${atEach(results, (r) => `${perSecond(r.n, r.verify.seconds - startup.verify.seconds)} events/s`)} (less its startup on an empty ledger). CPU time (user + sys): export ${atEach(results, (r) => `${r.export.cpuSeconds.toFixed(1)} s`)}; verify ${atEach(results, (r) => `${r.verify.cpuSeconds.toFixed(1)} s`)}.`,
+    `Written: ${atEach(results, (r) => `${r.export.journalLines.toLocaleString('en-US')} journal lines and ${r.export.claims.toLocaleString('en-US')} claims (${Math.round(r.export.bytes / r.n)} bytes per event)`)}. Verify checked ${atEach(results, (r) => `${r.verify.streams.toLocaleString('en-US')} streams`)}.`,
     `Targets: issue item 6 names none for export and verify; the rebuild's bounds are applied (peak RSS ≤ ${TARGETS.peakRssMb} MB; linear: the rate at 1M within 20% of the rate at ${TARGETS.smallerEvents.toLocaleString('en-US')}).`,
     `Sizes up to --events (${options.events.toLocaleString('en-US')})${options.quick ? `, ${QUICK_SIZE_MAX.toLocaleString('en-US')} at most in a quick run` : ''}; the 10k figures are the median of ${repeatsFor(10_000, options)} run(s), startup of ${startupRepeats}.`,
   ];
