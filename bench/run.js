@@ -19,17 +19,19 @@ const PARTS = {
   http: () => require('./http'),
   rebuild: () => require('./rebuild'),
   peer: () => require('./peer'),
+  export: () => require('./export-verify'),
   prototypes: () => require('./prototypes'),
 };
-/** Parts run when none is named: the issue's five. Prototypes run only when named. */
-const DEFAULT_PARTS = ['storage', 'commands', 'http', 'rebuild', 'peer'];
+/** Parts run when none is named: the issue's six. Prototypes run only when named. */
+const DEFAULT_PARTS = ['storage', 'commands', 'http', 'rebuild', 'peer', 'export'];
 
 const HELP = `usage: npm run bench [-- [${Object.keys(PARTS).join('|')}]… [options]]
 
   no part named: ${DEFAULT_PARTS.join(', ')} (prototypes, the evidence for docs/performance.md, only when named)
 
   --quick            small sizes and short phases: every part in under 2 minutes (the CI smoke check)
-  --events 1e5|1e6   the largest event count (default 1e6, quick 1e5); rebuild runs 10k, 100k, 1M up to it
+  --events 1e5|1e6   the largest event count (default 1e6, quick 1e5); rebuild and export run 10k, 100k, 1M
+                     up to it (export 10k only in a quick run)
   --seconds S        time given to each timed figure (default 8, quick 2), split into interleaved rounds
   --peer / --no-peer install the peer (Emmett) if absent / skip it (default: install in a full run,
                      skip in a quick run unless bench/peers/node_modules is already there)
