@@ -1,4 +1,5 @@
 import type { EventStore, Position, RecordedEvent } from '../event-store/event-store';
+import { LruMap } from '../common/lru-map';
 import { eventHash, GENESIS_HASH, nextDigest } from '../event-store/hash-chain';
 
 /** The first link that does not hold: where, and what the chain expected against what is stored. */
@@ -21,9 +22,16 @@ export interface VerifyReport {
 }
 
 export const VERIFY_PAGE_SIZE = 1_000;
+/**
+ * Streams whose last link stays in memory during a whole-ledger run, so memory does not grow with
+ * the number of streams; a stream that left is read back from the store when its next event comes.
+ */
+export const VERIFY_HEADS_MAX = 100_000;
+
+type Link = { revision: number; hash: string };
 
 /** Checks one event against the link before it; returns the broken link or null. */
-export const checkLink = (event: RecordedEvent, previous: { revision: number; hash: string } | undefined): BrokenLink | null => {
+export const checkLink = (event: RecordedEvent, previous: Link | undefined): BrokenLink | null => {
   const at = { streamId: event.streamId, revision: event.revision, position: String(event.position) };
   const expectedRevision = previous === undefined ? 0 : previous.revision + 1;
   if (event.revision !== expectedRevision) {
@@ -44,7 +52,7 @@ export const checkLink = (event: RecordedEvent, previous: { revision: number; ha
  */
 export const verifyLedger = async (
   store: EventStore,
-  options: { streamId?: string; onProgress?: (position: Position) => void } = {},
+  options: { streamId?: string; onProgress?: (position: Position) => void; headsMax?: number } = {},
 ): Promise<VerifyReport> => {
   if (options.streamId !== undefined) {
     const events = await store.readStream(options.streamId);
@@ -56,15 +64,18 @@ export const verifyLedger = async (
     }
     return { ok: true, eventsChecked: events.length, streamsChecked: events.length > 0 ? 1 : 0 };
   }
-  const heads = new Map<string, { revision: number; hash: string }>();
+  const heads = new LruMap<string, Link>(options.headsMax ?? VERIFY_HEADS_MAX);
+  let streams = 0;
   let digest = GENESIS_HASH;
   let after: Position = 0n;
   let checked = 0;
   for (;;) {
     const page = await store.readAll(after, { maxCount: VERIFY_PAGE_SIZE });
     for (const event of page) {
-      const broken = checkLink(event, heads.get(event.streamId));
-      if (broken) return { ok: false, eventsChecked: checked, streamsChecked: heads.size, firstBroken: broken };
+      const previous = heads.get(event.streamId) ?? (event.revision > 0 ? await linkBefore(store, event) : undefined);
+      if (previous === undefined) streams += 1;
+      const broken = checkLink(event, previous);
+      if (broken) return { ok: false, eventsChecked: checked, streamsChecked: streams, firstBroken: broken };
       const hash = String(event.metadata.hash);
       heads.set(event.streamId, { revision: event.revision, hash });
       digest = nextDigest(digest, hash);
@@ -74,5 +85,19 @@ export const verifyLedger = async (
     options.onProgress?.(after);
     if (page.length < VERIFY_PAGE_SIZE) break;
   }
-  return { ok: true, eventsChecked: checked, streamsChecked: heads.size, digest: { position: String(after), digest } };
+  return { ok: true, eventsChecked: checked, streamsChecked: streams, digest: { position: String(after), digest } };
+};
+
+/**
+ * The stream's last event before `event` in global order, read back from the store when it has
+ * left memory. Its own hash was checked when the run passed it, so its stored hash is the link.
+ */
+const linkBefore = async (store: EventStore, event: RecordedEvent): Promise<Link | undefined> => {
+  let link: (Link & { position: Position }) | undefined;
+  for (const prior of await store.readStream(event.streamId)) {
+    if (prior.position < event.position && (link === undefined || prior.position > link.position)) {
+      link = { revision: prior.revision, hash: String(prior.metadata.hash), position: prior.position };
+    }
+  }
+  return link === undefined ? undefined : { revision: link.revision, hash: link.hash };
 };
