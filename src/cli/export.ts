@@ -3,7 +3,8 @@ import type { LedgerConfig } from '../common/config';
 import { systemClock } from '../common/clock';
 import { digestFrom } from '../audit/audit-package';
 import { openEventStore } from '../event-store/event-store.module';
-import { GENESIS_HASH, HASH_ALGORITHM } from '../event-store/hash-chain';
+import type { Position, RecordedEvent } from '../event-store/event-store';
+import { GENESIS_HASH, HASH_ALGORITHM, nextDigest } from '../event-store/hash-chain';
 import { exportSnapshot, type AuditDigestProvider, type ExportResult } from '../finance/snapshot-export';
 import { parseSnapshotFormat } from '../finance/snapshot-export';
 import { progressBar } from './progress';
@@ -16,6 +17,24 @@ export interface ExportCommand {
   auditDigest?: AuditDigestProvider;
 }
 
+/**
+ * The ledger digest computed on the replay's own read of the log (instead of reading it all again):
+ * every event read is chained, and the digest is kept as it stood at the last event that counted,
+ * which is the snapshot's position.
+ */
+const digestAlongReplay = () => {
+  let running = GENESIS_HASH;
+  let atCounted: { position: Position; digest: string } = { position: 0n, digest: GENESIS_HASH };
+  return {
+    onRead: (event: RecordedEvent, counted: boolean): void => {
+      running = nextDigest(running, String(event.metadata.hash));
+      if (counted) atCounted = { position: event.position, digest: running };
+    },
+    at: (position: Position): { position: string; digest: string } | undefined =>
+      position === atCounted.position ? { position: String(position), digest: atCounted.digest } : undefined,
+  };
+};
+
 /** `billing-ledger export`: a ledger snapshot as of an instant, into a directory, with a progress bar on stderr. */
 export const exportLedger = async (config: LedgerConfig, command: ExportCommand): Promise<ExportResult> => {
   const format = parseSnapshotFormat(command.format);
@@ -24,15 +43,20 @@ export const exportLedger = async (config: LedgerConfig, command: ExportCommand)
     const head = await store.headPosition();
     const bar = progressBar(`export as of ${command.asOf}`, Number(head));
     try {
+      const alongReplay = digestAlongReplay();
       return await exportSnapshot(store, {
         asOf: command.asOf,
         format,
         outDir: path.resolve(command.out),
         now: systemClock.now(),
         onProgress: (position) => bar.update(Number(position)),
+        onRead: alongReplay.onRead,
         auditDigest:
           command.auditDigest ??
-          (async (position) => ({ algorithm: HASH_ALGORITHM, ...(await digestFrom(store, { position: 0n, digest: GENESIS_HASH }, position)) })),
+          (async (position) => ({
+            algorithm: HASH_ALGORITHM,
+            ...(alongReplay.at(position) ?? (await digestFrom(store, { position: 0n, digest: GENESIS_HASH }, position))),
+          })),
       });
     } finally {
       bar.update(Number(head));

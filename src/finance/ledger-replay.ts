@@ -33,6 +33,11 @@ export interface ReplayOptions {
   /** Called with each journal line in journal order; awaited, so a slow writer slows the replay. */
   onLine?: (line: JournalLine) => void | Promise<void>;
   onProgress?: (position: Position, head: Position) => void;
+  /**
+   * Called with every event the replay reads up to its last one, in global order, and whether it
+   * counted (an event recorded after a recorded-at cutoff is read but does not count).
+   */
+  onRead?: (event: RecordedEvent, counted: boolean) => void;
   claimCacheMax?: number;
 }
 
@@ -69,7 +74,9 @@ export const replayLedger = async (store: EventStore, cutoff: ReplayCutoff, opti
       for (const event of page) {
         if (cutoff.position !== undefined && event.position > cutoff.position) break reading;
         if (Date.parse(event.metadata.recordedAt) > stopAfterMs) break reading;
-        if (!withinCutoff(event, cutoff)) continue;
+        const counted = withinCutoff(event, cutoff);
+        options.onRead?.(event, counted);
+        if (!counted) continue;
         eventCount += 1;
         position = event.position;
         for (const line of postEvent(toSource(event), book)) {

@@ -7,7 +7,7 @@ import { InvalidInput } from '../common/errors';
 import type { EventStore, Position } from '../event-store/event-store';
 import { AgingAccumulator, agingInputOf } from './aging';
 import { AR_PATIENT, AR_PAYER, CASH, GROSS_CHARGES, PATIENT_CREDITS } from './chart-of-accounts';
-import { replayLedger } from './ledger-replay';
+import { replayLedger, type ReplayOptions } from './ledger-replay';
 import {
   AGING_TABLE,
   CLAIMS_TABLE,
@@ -83,6 +83,7 @@ export interface ExportOptions {
   now?: Date;
   auditDigest?: AuditDigestProvider;
   onProgress?: (position: Position, head: Position) => void;
+  onRead?: ReplayOptions['onRead'];
   claimCacheMax?: number;
 }
 
@@ -204,6 +205,7 @@ export const exportSnapshot = async (store: EventStore, options: ExportOptions):
       {
         onLine: (line) => journal.write(encodeRow(JOURNAL_TABLE, format, line)),
         ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
+        ...(options.onRead !== undefined && { onRead: options.onRead }),
         ...(options.claimCacheMax !== undefined && { claimCacheMax: options.claimCacheMax }),
       },
     );
