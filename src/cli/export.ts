@@ -1,7 +1,7 @@
+import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { LedgerConfig } from '../common/config';
 import { systemClock } from '../common/clock';
-import { digestFrom } from '../audit/audit-package';
 import { openEventStore } from '../event-store/event-store.module';
 import type { Position, RecordedEvent } from '../event-store/event-store';
 import { GENESIS_HASH, HASH_ALGORITHM, nextDigest } from '../event-store/hash-chain';
@@ -30,8 +30,10 @@ const digestAlongReplay = () => {
       running = nextDigest(running, String(event.metadata.hash));
       if (counted) atCounted = { position: event.position, digest: running };
     },
-    at: (position: Position): { position: string; digest: string } | undefined =>
-      position === atCounted.position ? { position: String(position), digest: atCounted.digest } : undefined,
+    at: (position: Position): { position: string; digest: string } => {
+      assert.equal(position, atCounted.position, 'the snapshot position is the last event the replay counted');
+      return { position: String(position), digest: atCounted.digest };
+    },
   };
 };
 
@@ -53,10 +55,7 @@ export const exportLedger = async (config: LedgerConfig, command: ExportCommand)
         onRead: alongReplay.onRead,
         auditDigest:
           command.auditDigest ??
-          (async (position) => ({
-            algorithm: HASH_ALGORITHM,
-            ...(alongReplay.at(position) ?? (await digestFrom(store, { position: 0n, digest: GENESIS_HASH }, position))),
-          })),
+          (async (position) => ({ algorithm: HASH_ALGORITHM, ...alongReplay.at(position) })),
       });
     } finally {
       bar.update(Number(head));
