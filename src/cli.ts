@@ -8,11 +8,9 @@ import { registerLoadFeeSchedule } from './cli/load-fee-schedule';
 import { createKey, listKeys } from './cli/keys';
 import { rebuild } from './cli/rebuild';
 import { replayClaim } from './cli/replay';
-import { seed } from './cli/seed';
 import { registerStatements } from './cli/statements';
 import { loadConfig } from './common/config';
 import { parseCutoff } from './common/query-params';
-import { serve } from './main';
 
 const positiveInteger = (value: string): number => {
   const n = Number(value);
@@ -25,7 +23,11 @@ export const buildCli = (): Command => {
     .description('Event-sourced ledger for medical billing. Configuration comes from the environment (see README).')
     .showHelpAfterError();
 
-  program.command('serve').description('run the HTTP API (PORT, LEDGER_DATA_DIR, EVENT_STORE)').action(serve);
+  // The server and the seeder load NestJS and every module: only when they run.
+  program
+    .command('serve')
+    .description('run the HTTP API (PORT, LEDGER_DATA_DIR, EVENT_STORE)')
+    .action(async () => (await import('./main')).serve());
 
   program
     .command('rebuild')
@@ -53,6 +55,7 @@ export const buildCli = (): Command => {
     .requiredOption('--claims <n>', 'how many claims', positiveInteger)
     .option('--seed <s>', 'random seed (same seed, same lifecycles)', positiveInteger, 1)
     .action(async (options: { claims: number; seed: number }) => {
+      const { seed } = await import('./cli/seed');
       const result = await seed(loadConfig(), options.claims, options.seed);
       console.log(
         `seeded ${result.claims} claims: ${result.events} events in ${result.seconds.toFixed(2)} s (${Math.round(result.events / result.seconds)} events/s)`,

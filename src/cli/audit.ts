@@ -3,7 +3,7 @@ import { buildAuditPackage, serializeAuditPackage, verifyAuditPackage, type Pack
 import { verifyLedger, type VerifyReport } from '../audit/verify-ledger';
 import type { LedgerConfig } from '../common/config';
 import { NotFound } from '../common/errors';
-import { openEventStore } from '../event-store/event-store.module';
+import { openEventStore } from '../event-store/open-event-store';
 import { progressBar } from './progress';
 
 /** Recomputes every hash chain and the ledger digest, streaming, with a progress bar. */

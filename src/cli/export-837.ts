@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import type { LedgerConfig } from '../common/config';
 import { loadConfig } from '../common/config';
-import { openEventStore } from '../event-store/event-store.module';
+import { openEventStore } from '../event-store/open-event-store';
 import { export837 } from '../remittances/claim-export';
 
 /** Writes a claim's 837P (005010X222A1) to a file or stdout; returns what was built. */

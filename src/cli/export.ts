@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { LedgerConfig } from '../common/config';
 import { systemClock } from '../common/clock';
-import { openEventStore } from '../event-store/event-store.module';
+import { openEventStore } from '../event-store/open-event-store';
 import type { Position, RecordedEvent } from '../event-store/event-store';
 import { GENESIS_HASH, HASH_ALGORITHM, nextDigest } from '../event-store/hash-chain';
 import { exportSnapshot, type AuditDigestProvider, type ExportResult } from '../finance/snapshot-export';

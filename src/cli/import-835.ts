@@ -1,11 +1,10 @@
-import { NestFactory } from '@nestjs/core';
 import type { Command } from 'commander';
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { AppModule } from '../app.module';
 import type { LedgerConfig } from '../common/config';
 import { loadConfig } from '../common/config';
-import { RemittanceImporter, type ImportReport } from '../remittances/remittance-import';
+import type { ImportReport } from '../remittances/remittance-import';
+import { openLedgerContext } from './ledger-context';
 
 const money = (cents: number): string => `${cents < 0 ? '-' : ''}$${(Math.abs(cents) / 100).toFixed(2)}`;
 
@@ -18,8 +17,9 @@ export const import835Files = async (
   files: readonly string[],
   options: { partial: boolean; actor: string },
 ): Promise<Array<{ file: string; report: ImportReport }>> => {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+  const app = await openLedgerContext(config);
   try {
+    const { RemittanceImporter } = await import('../remittances/remittance-import');
     const importer = app.get(RemittanceImporter);
     const results: Array<{ file: string; report: ImportReport }> = [];
     for (const file of files) {

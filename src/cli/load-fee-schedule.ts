@@ -1,15 +1,13 @@
-import { NestFactory } from '@nestjs/core';
 import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppModule } from '../app.module';
 import type { LedgerConfig } from '../common/config';
 import { loadConfig } from '../common/config';
 import { DuplicateId, InvalidInput } from '../common/errors';
-import { FeeScheduleCommands } from '../contracts/fee-schedule-commands';
 import { FEE_SCHEDULE_CSV_BYTES_MAX, parseFeeScheduleCsv } from '../contracts/fee-schedule-csv';
 import type { FeeScheduleSummary } from '../contracts/fee-schedule-view';
+import { openLedgerContext } from './ledger-context';
 
 export interface LoadFeeScheduleOptions {
   payerId: string;
@@ -28,7 +26,8 @@ export const loadFeeScheduleFile = async (config: LedgerConfig, options: LoadFee
   const size = fs.statSync(options.file).size;
   if (size > FEE_SCHEDULE_CSV_BYTES_MAX) throw new InvalidInput(`${options.file} is larger than ${FEE_SCHEDULE_CSV_BYTES_MAX} bytes`);
   const { rows, modifierRules } = parseFeeScheduleCsv(fs.readFileSync(options.file, 'utf8'));
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+  const app = await openLedgerContext(config);
+  const { FeeScheduleCommands } = await import('../contracts/fee-schedule-commands');
   try {
     const commandId = randomUUID();
     return await app.get(FeeScheduleCommands).load(

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { LedgerConfig } from '../common/config';
-import { openEventStore } from '../event-store/event-store.module';
+import { openEventStore } from '../event-store/open-event-store';
 import { ALL_PROJECTIONS } from '../projections/all-projections';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { openReadDatabase } from '../projections/read-store';

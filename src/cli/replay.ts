@@ -2,7 +2,7 @@ import { loadClaim, toClaimFoldEvent, type ReplayCutoff } from '../claims/claim-
 import { balancesOf, evolveClaim, initialClaimState, type ClaimState } from '../claims/claim';
 import type { LedgerConfig } from '../common/config';
 import { NotFound } from '../common/errors';
-import { openEventStore } from '../event-store/event-store.module';
+import { openEventStore } from '../event-store/open-event-store';
 import type { RecordedEvent } from '../event-store/event-store';
 
 const money = (cents: number): string => `${cents < 0 ? '-' : ''}$${(Math.abs(cents) / 100).toFixed(2)}`;

@@ -1,9 +1,7 @@
-import { NestFactory } from '@nestjs/core';
 import type { Command } from 'commander';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppModule } from '../app.module';
 import { systemClock, type Clock } from '../common/clock';
 import type { LedgerConfig } from '../common/config';
 import { loadConfig } from '../common/config';
@@ -11,10 +9,8 @@ import { isIsoDate } from '../common/dates';
 import { DuplicateId, InvalidInput, RuleViolation } from '../common/errors';
 import { parseCutoff } from '../common/query-params';
 import { defaultStatementId } from '../patient-billing/issue-statement/issue-statement';
-import { PatientBillingCommands } from '../patient-billing/patient-billing-commands';
-import { PatientBillingQueries } from '../patient-billing/patient-billing-queries';
 import type { StatementIssued } from '../patient-billing/patient-billing-events';
-import { renderStatementPdf } from '../patient-billing/statement-pdf';
+import { openLedgerContext } from './ledger-context';
 import { progressBar } from './progress';
 
 export const STATEMENTS_CSV = 'statements.csv';
@@ -61,7 +57,12 @@ export const issueStatementsToDirectory = async (
   const outDir = path.resolve(options.out);
   fs.mkdirSync(outDir, { recursive: true });
   const started = performance.now();
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, clock), { logger: ['error', 'warn'] });
+  const app = await openLedgerContext(config, clock);
+  const [{ PatientBillingCommands }, { PatientBillingQueries }, { renderStatementPdf }] = await Promise.all([
+    import('../patient-billing/patient-billing-commands'),
+    import('../patient-billing/patient-billing-queries'),
+    import('../patient-billing/statement-pdf'),
+  ]);
   try {
     const commands = app.get(PatientBillingCommands);
     const queries = app.get(PatientBillingQueries);
