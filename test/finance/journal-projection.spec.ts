@@ -85,4 +85,19 @@ describe('journal projection (real SQLite files)', () => {
       await store.close();
     }
   });
+
+  it('a read store with the version 1 journal loses its journal_lines table when the new version rebuilds', async () => {
+    const store = SqliteEventStore.open(path.join(dir, 'v1-events.sqlite'));
+    const db = openReadDatabase(path.join(dir, 'v1-read.sqlite'));
+    try {
+      db.exec('CREATE TABLE journal_lines (position INTEGER NOT NULL, line_number INTEGER NOT NULL, PRIMARY KEY (position, line_number)) WITHOUT ROWID');
+      db.prepare("INSERT INTO projection_checkpoints (name, version, position) VALUES ('journal', 1, 0)").run();
+      expect(new ProjectionRunner(store, db, [journalProjection]).prepare()).toEqual(['journal']);
+      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'journal%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+      expect(tables).toEqual(['journal_accounts', 'journal_claims', 'journal_events', 'journal_postings']);
+    } finally {
+      db.close();
+      await store.close();
+    }
+  });
 });
