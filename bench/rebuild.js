@@ -92,7 +92,7 @@ const run = async (ctx) => {
     );
   }
   const notes = [
-    `Projections: ${dist('projections/all-projections').ALL_PROJECTIONS.map((p) => p.name).join(', ')}; the read store is synchronous=NORMAL; the runner applies 1,000 events per transaction.`,
+    `Projections: ${dist('projections/all-projections').ALL_PROJECTIONS.map((p) => p.name).join(', ')}; the read store is synchronous=NORMAL (a rebuild runs it synchronous=OFF and checkpoints at the end, from commit 38f10cc on); the runner applies 1,000 events per transaction.`,
     `Sizes up to --events (${options.events.toLocaleString('en-US')}); the 10k figures are the median of ${repeatsFor(10_000)} runs.`,
   ];
   return { key: 'rebuild', title: '4. Rebuild (ProjectionRunner.rebuild, every projection, child process each)', rows, notes };

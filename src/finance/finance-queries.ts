@@ -147,42 +147,68 @@ export class FinanceQueries {
 
   journal(filter: { claimId?: string; patientId?: string; limit: number; cursor?: string }): { lines: JournalLineView[]; nextCursor?: string } {
     const where: string[] = [];
-    const params: Record<string, string | number | bigint> = { limit: filter.limit + 1 };
-    if (filter.claimId !== undefined) (where.push('claim_id = @claimId'), (params['claimId'] = filter.claimId));
-    if (filter.patientId !== undefined) (where.push('patient_id = @patientId'), (params['patientId'] = filter.patientId));
+    // Posting n holds lines 2n−1 and 2n: one more line than the page means one posting more, and the cursor's own posting may hold the next line.
+    const params: Record<string, string | number | bigint> = { limit: Math.ceil((filter.limit + 1) / 2) + 1 };
+    if (filter.claimId !== undefined) (where.push('p.claim_id = @claimId'), (params['claimId'] = filter.claimId));
+    if (filter.patientId !== undefined) (where.push('p.patient_id = @patientId'), (params['patientId'] = filter.patientId));
+    let after: [bigint, number] | undefined;
     if (filter.cursor !== undefined) {
-      const [position, lineNumber] = decodeCursor(filter.cursor);
-      where.push('(position > @afterPosition OR (position = @afterPosition AND line_number > @afterLine))');
-      params['afterPosition'] = position;
-      params['afterLine'] = lineNumber;
+      after = decodeCursor(filter.cursor);
+      where.push('(p.position, p.posting_number) >= (@afterPosition, @afterPosting)');
+      params['afterPosition'] = after[0];
+      params['afterPosting'] = Math.ceil(after[1] / 2);
     }
     const rows = statement(
       this.db,
-      `SELECT position, line_number, event_id, event_type, account, debit_cents, credit_cents, claim_id, payer_id, patient_id, recorded_at, business_at, memo
-       FROM journal_lines ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY position, line_number LIMIT @limit`,
+      `SELECT p.position, p.posting_number, e.event_id, e.event_type, p.debit_account, p.credit_account, p.amount_cents, p.claim_id, p.payer_id,
+         p.patient_id, e.recorded_at, e.business_at, p.memo
+       FROM journal_postings p JOIN journal_events e ON e.position = p.position
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.position, p.posting_number LIMIT @limit`,
     )
       .safeIntegers(true)
-      .all(params) as Array<Record<string, string | bigint | null>>;
-    const lines = rows.slice(0, filter.limit).map(
-      (r): JournalLineView => ({
-        position: String(r['position']),
-        lineNumber: Number(r['line_number']),
-        eventId: r['event_id'] as string,
-        eventType: r['event_type'] as string,
-        account: r['account'] as string,
-        debitCents: Number(r['debit_cents']),
-        creditCents: Number(r['credit_cents']),
-        claimId: r['claim_id'] as string | null,
-        payerId: r['payer_id'] as string | null,
-        patientId: r['patient_id'] as string | null,
-        recordedAt: r['recorded_at'] as string,
-        businessAt: r['business_at'] as string,
-        memo: r['memo'] as string,
-      }),
-    );
+      .all(params) as PostingRow[];
+    const all: JournalLineView[] = [];
+    for (const r of rows) {
+      const position = String(r.position);
+      const postingNumber = Number(r.posting_number);
+      const amountCents = Number(r.amount_cents);
+      const line = (lineNumber: number, account: string, debitCents: Cents, creditCents: Cents): JournalLineView => ({
+        position,
+        lineNumber,
+        eventId: r.event_id,
+        eventType: r.event_type,
+        account,
+        debitCents,
+        creditCents,
+        claimId: r.claim_id,
+        payerId: r.payer_id,
+        patientId: r.patient_id,
+        recordedAt: r.recorded_at,
+        businessAt: r.business_at,
+        memo: r.memo,
+      });
+      for (const l of [line(2 * postingNumber - 1, r.debit_account, amountCents, 0), line(2 * postingNumber, r.credit_account, 0, amountCents)]) {
+        if (after === undefined || BigInt(l.position) > after[0] || l.lineNumber > after[1]) all.push(l);
+      }
+    }
+    const lines = all.slice(0, filter.limit);
     const last = lines[lines.length - 1];
-    return rows.length > filter.limit && last !== undefined
-      ? { lines, nextCursor: encodeCursor(BigInt(last.position), last.lineNumber) }
-      : { lines };
+    return all.length > filter.limit && last !== undefined ? { lines, nextCursor: encodeCursor(BigInt(last.position), last.lineNumber) } : { lines };
   }
+}
+
+interface PostingRow {
+  position: bigint;
+  posting_number: bigint;
+  event_id: string;
+  event_type: string;
+  debit_account: string;
+  credit_account: string;
+  amount_cents: bigint;
+  claim_id: string | null;
+  payer_id: string | null;
+  patient_id: string | null;
+  recorded_at: string;
+  business_at: string;
+  memo: string;
 }

@@ -2,7 +2,7 @@ import { balancesOf } from '../claims/claim';
 import type { RecordedEvent } from '../event-store/event-store';
 import type { Projection } from '../projections/projection';
 import { statement, type ReadDatabase } from '../projections/read-store';
-import { JOURNAL_EVENT_TYPES, postEvent, type ClaimBook, type LedgerClaim, type SourceEvent } from './journal';
+import { JOURNAL_EVENT_TYPES, postEntry, type ClaimBook, type LedgerClaim, type SourceEvent } from './journal';
 
 export const toSourceEvent = (event: RecordedEvent): SourceEvent => ({
   id: event.id,
@@ -63,35 +63,38 @@ const batchBook = (db: ReadDatabase): ClaimBook => {
 };
 
 /**
- * The double-entry journal as a read model: every line (append-only), running totals per
- * account, and per claim what current aging needs. Current answers (GET /ledger/journal, the
- * trial balance and aging without asOf) read it; as-of answers replay the events instead.
+ * The double-entry journal as a read model: every posting (append-only; posting n of an event is
+ * its lines 2n−1, the debit, and 2n, the credit), the event fields its lines share once per
+ * event, running totals per account, and per claim what current aging needs. Current answers
+ * (GET /ledger/journal, the trial balance and aging without asOf) read it; as-of answers replay
+ * the events instead.
  */
 export const journalProjection: Projection = {
   name: 'journal',
-  version: 1,
+  version: 2,
   handles: JOURNAL_EVENT_TYPES,
 
   setup(db) {
     db.exec(`
-      CREATE TABLE IF NOT EXISTS journal_lines (
-        position INTEGER NOT NULL,
-        line_number INTEGER NOT NULL,
+      CREATE TABLE IF NOT EXISTS journal_events (
+        position INTEGER PRIMARY KEY,
         event_id TEXT NOT NULL,
         event_type TEXT NOT NULL,
-        account TEXT NOT NULL,
-        debit_cents INTEGER NOT NULL,
-        credit_cents INTEGER NOT NULL,
+        recorded_at TEXT NOT NULL,
+        business_at TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS journal_postings (
+        position INTEGER NOT NULL,
+        posting_number INTEGER NOT NULL,
+        debit_account TEXT NOT NULL,
+        credit_account TEXT NOT NULL,
+        amount_cents INTEGER NOT NULL,
         claim_id TEXT,
         payer_id TEXT,
         patient_id TEXT,
-        recorded_at TEXT NOT NULL,
-        business_at TEXT NOT NULL,
         memo TEXT NOT NULL,
-        PRIMARY KEY (position, line_number)
+        PRIMARY KEY (position, posting_number)
       ) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS journal_lines_by_claim ON journal_lines (claim_id, position, line_number);
-      CREATE INDEX IF NOT EXISTS journal_lines_by_patient ON journal_lines (patient_id, position, line_number);
       CREATE TABLE IF NOT EXISTS journal_accounts (
         account TEXT PRIMARY KEY,
         debit_cents INTEGER NOT NULL,
@@ -110,35 +113,39 @@ export const journalProjection: Projection = {
     `);
   },
 
+  setupIndexes(db) {
+    db.exec(`
+      CREATE INDEX IF NOT EXISTS journal_postings_by_claim ON journal_postings (claim_id, position, posting_number) WHERE claim_id IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS journal_postings_by_patient ON journal_postings (patient_id, position, posting_number) WHERE patient_id IS NOT NULL;
+    `);
+  },
+
   drop(db) {
-    db.exec('DROP TABLE IF EXISTS journal_lines; DROP TABLE IF EXISTS journal_accounts; DROP TABLE IF EXISTS journal_claims;');
+    db.exec(`DROP TABLE IF EXISTS journal_events; DROP TABLE IF EXISTS journal_postings; DROP TABLE IF EXISTS journal_accounts;
+      DROP TABLE IF EXISTS journal_claims; DROP TABLE IF EXISTS journal_lines;`);
   },
 
   apply(db, event) {
+    const entry = postEntry(toSourceEvent(event), batchBook(db));
+    if (entry === null) return;
     const { accounts } = batchOf(db);
-    for (const line of postEvent(toSourceEvent(event), batchBook(db))) {
-      statement(
-        db,
-        `INSERT INTO journal_lines (position, line_number, event_id, event_type, account, debit_cents, credit_cents, claim_id, payer_id, patient_id, recorded_at, business_at, memo)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        line.position,
-        line.lineNumber,
-        line.eventId,
-        line.eventType,
-        line.account,
-        line.debitCents,
-        line.creditCents,
-        line.claimId,
-        line.payerId,
-        line.patientId,
-        line.recordedAt,
-        line.businessAt,
-        line.memo,
-      );
-      const total = accounts.get(line.account) ?? { debitCents: 0, creditCents: 0 };
-      accounts.set(line.account, { debitCents: total.debitCents + line.debitCents, creditCents: total.creditCents + line.creditCents });
-    }
+    statement(db, 'INSERT INTO journal_events (position, event_id, event_type, recorded_at, business_at) VALUES (?, ?, ?, ?, ?)').run(
+      entry.position,
+      entry.eventId,
+      entry.eventType,
+      entry.recordedAt,
+      entry.businessAt,
+    );
+    const insert = statement(
+      db,
+      `INSERT INTO journal_postings (position, posting_number, debit_account, credit_account, amount_cents, claim_id, payer_id, patient_id, memo)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    entry.postings.forEach((posting, i) => {
+      insert.run(entry.position, i + 1, posting.debitAccount, posting.creditAccount, posting.amountCents, posting.claimId, posting.payerId, posting.patientId, posting.memo);
+      totalOf(accounts, posting.debitAccount).debitCents += posting.amountCents;
+      totalOf(accounts, posting.creditAccount).creditCents += posting.amountCents;
+    });
   },
 
   endBatch(db) {
@@ -159,4 +166,10 @@ export const journalProjection: Projection = {
     batchOf(db).claims.clear();
     batchOf(db).accounts.clear();
   },
+};
+
+const totalOf = (accounts: JournalBatch['accounts'], account: string): { debitCents: number; creditCents: number } => {
+  let total = accounts.get(account);
+  if (!total) accounts.set(account, (total = { debitCents: 0, creditCents: 0 }));
+  return total;
 };

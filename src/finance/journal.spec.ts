@@ -21,7 +21,7 @@ import {
 import { WRITE_OFF_REASONS, type ClaimFoldEvent } from '../claims/claim';
 import { given } from '../common/decider-spec';
 import { WRITE_OFF_ACCOUNTS } from './chart-of-accounts';
-import { evolveLedgerClaim, journalLinesFor, postEvent, type JournalLine, type LedgerClaim, type SourceEvent } from './journal';
+import { evolveLedgerClaim, journalLinesFor, postEvent, toUtc, type JournalLine, type LedgerClaim, type SourceEvent } from './journal';
 
 /** The books as given/when/then folds them: the claims, and how many events were posted (the next position). */
 interface Books {
@@ -180,6 +180,25 @@ describe('what each line keeps', () => {
       expect.objectContaining({ account: '2100', claimId: null, payerId: null, patientId: PATIENT_ID, businessAt: '2025-05-10T00:00:00.000Z' }) as unknown as JournalLine,
       expect.objectContaining({ account: '1000', claimId: null, payerId: null, patientId: PATIENT_ID }) as unknown as JournalLine,
     ]);
+  });
+});
+
+describe('instants in UTC', () => {
+  it('normalises any zone and precision, rolls over what Date rolls over, and refuses what is no instant', () => {
+    expect(toUtc('2025-03-15T09:00:00+02:00')).toBe('2025-03-15T07:00:00.000Z');
+    expect(toUtc('2025-03-15T09:00:00Z')).toBe('2025-03-15T09:00:00.000Z');
+    expect(toUtc('2025-03-15')).toBe('2025-03-15T00:00:00.000Z');
+    expect(toUtc('2026-02-30T00:00:00.000Z')).toBe('2026-03-02T00:00:00.000Z');
+    expect(toUtc('2026-02-29T10:00:00.000Z')).toBe('2026-03-01T10:00:00.000Z');
+    expect(toUtc('2026-01-31T24:00:00.000Z')).toBe('2026-02-01T00:00:00.000Z');
+    expect(() => toUtc('2026-13-01T00:00:00.000Z')).toThrow('not an instant');
+  });
+
+  it('gives an instant already in canonical form back as it is', () => {
+    for (let ms = Date.UTC(2024, 0, 1); ms < Date.UTC(2025, 0, 1); ms += 86_400_000 + 3_723_456) {
+      const iso = new Date(ms).toISOString();
+      expect(toUtc(iso)).toBe(iso);
+    }
   });
 });
 

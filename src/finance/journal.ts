@@ -64,6 +64,32 @@ export interface JournalLine {
   memo: string;
 }
 
+/**
+ * One balanced posting of an event: the debit line and the credit line it becomes, which share
+ * everything but their side. Postings of an event are numbered from 1; posting n is lines 2n−1
+ * (the debit) and 2n (the credit).
+ */
+export interface JournalPosting {
+  debitAccount: AccountCode;
+  creditAccount: AccountCode;
+  /** Positive. */
+  amountCents: Cents;
+  claimId: string | null;
+  payerId: string | null;
+  patientId: string | null;
+  memo: string;
+}
+
+/** What one event posts: its envelope fields once, and its postings in order (none for an event that moves no money). */
+export interface JournalEntry {
+  position: bigint;
+  eventId: string;
+  eventType: string;
+  recordedAt: string;
+  businessAt: string;
+  postings: JournalPosting[];
+}
+
 /** Write-off totals by where they came from and why: what a void must take back, account by account. */
 export interface WriteOffTotal {
   from: WriteOffFrom;
@@ -104,8 +130,15 @@ const BUSINESS_TIME_FIELD: Readonly<Record<ClaimFoldEvent['type'], string>> = {
   PatientRefundIssued: 'issuedAt',
 };
 
+/**
+ * Already ISO 8601 UTC with milliseconds, as every recorded time and most business times are, and
+ * in range for any month (days past 28 and hour 24 can roll over, so they take the slow path).
+ */
+const CANONICAL_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 /** An instant as ISO 8601 UTC; business timestamps are stored as given (any zone). */
 export const toUtc = (instant: string): string => {
+  if (CANONICAL_UTC.test(instant)) return instant;
   const ms = Date.parse(instant);
   assert.ok(!Number.isNaN(ms), `not an instant: ${instant}`);
   return new Date(ms).toISOString();
@@ -227,60 +260,80 @@ export const claimIdsOfPatientEvent = (event: PatientEvent): string[] =>
       ? []
       : [event.data.claimId];
 
+/** The postings of an event in order, or null for an event the journal does not post (no claim or patient money). */
+const postingsFor = (event: SourceEvent, lookup: ClaimLookup): { postings: Posting[]; patientId: string | null } | null => {
+  if (event.type === 'ClaimSubmitted') {
+    const data = (event as unknown as { data: Extract<ClaimEvent, { type: 'ClaimSubmitted' }>['data'] }).data;
+    const claim = evolveClaim(null, asFold(event));
+    return { postings: [{ debit: AR_PAYER, credit: GROSS_CHARGES, amountCents: data.totalChargeCents, claim, memo: `claim submitted to ${data.payerId}` }], patientId: null };
+  }
+  if (CLAIM_EVENT_TYPES.has(event.type)) {
+    const claimEvent = asFold(event) as ClaimEvent;
+    const before = lookup(claimEvent.data.claimId);
+    // A claim event for a claim the books never saw submitted folds to nothing (evolveClaim ignores it too).
+    return { postings: before === undefined ? [] : claimPostings(claimEvent, before), patientId: null };
+  }
+  if (PATIENT_EVENT_TYPES.has(event.type)) {
+    const patientEvent = asFold(event) as PatientEvent;
+    return { postings: patientPostings(patientEvent, lookup), patientId: patientEvent.data.patientId };
+  }
+  return null;
+};
+
+/**
+ * What one event posts, given the books' claims as they stood before it: null for an event that
+ * moves no money (rejections, denials, resubmissions, encounter events) or posts only zeros.
+ */
+export const journalEntryFor = (event: SourceEvent, lookup: ClaimLookup): JournalEntry | null => {
+  const found = postingsFor(event, lookup);
+  if (found === null) return null;
+  const postings: JournalPosting[] = [];
+  for (const posting of found.postings) {
+    if (posting.amountCents === 0) continue;
+    const negative = posting.amountCents < 0;
+    postings.push({
+      debitAccount: negative ? posting.credit : posting.debit,
+      creditAccount: negative ? posting.debit : posting.credit,
+      amountCents: Math.abs(posting.amountCents),
+      claimId: posting.claim?.claimId ?? null,
+      payerId: posting.claim?.payerId ?? null,
+      patientId: posting.claim?.patientId ?? found.patientId,
+      memo: posting.memo,
+    });
+  }
+  if (postings.length === 0) return null;
+  return { position: event.position, eventId: event.id, eventType: event.type, recordedAt: toUtc(event.recordedAt), businessAt: businessAtOf(event), postings };
+};
+
+/** The two lines of posting `postingNumber` (1-based) of an entry: the debit, then the credit. */
+export const linesOfPosting = (entry: Omit<JournalEntry, 'postings'>, posting: JournalPosting, postingNumber: number): [JournalLine, JournalLine] => {
+  const line = (lineNumber: number, account: AccountCode, debitCents: Cents, creditCents: Cents): JournalLine => ({
+    position: entry.position,
+    eventId: entry.eventId,
+    eventType: entry.eventType,
+    lineNumber,
+    account,
+    debitCents,
+    creditCents,
+    claimId: posting.claimId,
+    payerId: posting.payerId,
+    patientId: posting.patientId,
+    recordedAt: entry.recordedAt,
+    businessAt: entry.businessAt,
+    memo: posting.memo,
+  });
+  return [line(2 * postingNumber - 1, posting.debitAccount, posting.amountCents, 0), line(2 * postingNumber, posting.creditAccount, 0, posting.amountCents)];
+};
+
+/** An entry's journal lines, in line order. */
+export const linesOfEntry = (entry: JournalEntry | null): JournalLine[] =>
+  entry === null ? [] : entry.postings.flatMap((posting, i) => linesOfPosting(entry, posting, i + 1));
+
 /**
  * The journal lines of one event, given the books' claims as they stood before it. Events that
  * move no money (rejections, denials, resubmissions, encounter events) give no lines.
  */
-export const journalLinesFor = (event: SourceEvent, lookup: ClaimLookup): JournalLine[] => {
-  let postings: Posting[];
-  let patientId: string | null = null;
-  if (event.type === 'ClaimSubmitted') {
-    const data = (event as unknown as { data: Extract<ClaimEvent, { type: 'ClaimSubmitted' }>['data'] }).data;
-    const claim = evolveClaim(null, asFold(event));
-    postings = [{ debit: AR_PAYER, credit: GROSS_CHARGES, amountCents: data.totalChargeCents, claim, memo: `claim submitted to ${data.payerId}` }];
-  } else if (CLAIM_EVENT_TYPES.has(event.type)) {
-    const claimEvent = asFold(event) as ClaimEvent;
-    const before = lookup(claimEvent.data.claimId);
-    // A claim event for a claim the books never saw submitted folds to nothing (evolveClaim ignores it too).
-    postings = before === undefined ? [] : claimPostings(claimEvent, before);
-  } else if (PATIENT_EVENT_TYPES.has(event.type)) {
-    const patientEvent = asFold(event) as PatientEvent;
-    patientId = patientEvent.data.patientId;
-    postings = patientPostings(patientEvent, lookup);
-  } else {
-    return [];
-  }
-  const recordedAt = toUtc(event.recordedAt);
-  const businessAt = businessAtOf(event);
-  const lines: JournalLine[] = [];
-  for (const posting of postings) {
-    if (posting.amountCents === 0) continue;
-    const negative = posting.amountCents < 0;
-    const amountCents = Math.abs(posting.amountCents);
-    const sides: Array<[AccountCode, 'debit' | 'credit']> = [
-      [negative ? posting.credit : posting.debit, 'debit'],
-      [negative ? posting.debit : posting.credit, 'credit'],
-    ];
-    for (const [account, side] of sides) {
-      lines.push({
-        position: event.position,
-        eventId: event.id,
-        eventType: event.type,
-        lineNumber: lines.length + 1,
-        account,
-        debitCents: side === 'debit' ? amountCents : 0,
-        creditCents: side === 'credit' ? amountCents : 0,
-        claimId: posting.claim?.claimId ?? null,
-        payerId: posting.claim?.payerId ?? null,
-        patientId: posting.claim?.patientId ?? patientId,
-        recordedAt,
-        businessAt,
-        memo: posting.memo,
-      });
-    }
-  }
-  return lines;
-};
+export const journalLinesFor = (event: SourceEvent, lookup: ClaimLookup): JournalLine[] => linesOfEntry(journalEntryFor(event, lookup));
 
 /** Adds a write-off to the standing totals (a new array: LedgerClaim is data, never mutated). */
 const withWriteOff = (writeOffs: readonly WriteOffTotal[], from: WriteOffFrom, reason: WriteOffReason, amountCents: Cents): WriteOffTotal[] => {
@@ -316,13 +369,16 @@ export interface ClaimBook {
   set(claimId: string, claim: LedgerClaim): void;
 }
 
-/** Posts one event: its journal lines from the claims before it, then the claims it touched move on. */
-export const postEvent = (event: SourceEvent, book: ClaimBook): JournalLine[] => {
-  if (!JOURNAL_EVENT_TYPES.has(event.type)) return [];
-  const lines = journalLinesFor(event, (claimId) => book.get(claimId));
+/** Posts one event: its journal entry from the claims before it, then the claims it touched move on. */
+export const postEntry = (event: SourceEvent, book: ClaimBook): JournalEntry | null => {
+  if (!JOURNAL_EVENT_TYPES.has(event.type)) return null;
+  const entry = journalEntryFor(event, (claimId) => book.get(claimId));
   for (const claimId of claimIdsOf(event)) {
     const after = evolveLedgerClaim(book.get(claimId), event);
     if (after !== undefined) book.set(claimId, after);
   }
-  return lines;
+  return entry;
 };
+
+/** Posts one event: its journal lines from the claims before it, then the claims it touched move on. */
+export const postEvent = (event: SourceEvent, book: ClaimBook): JournalLine[] => linesOfEntry(postEntry(event, book));

@@ -25,7 +25,12 @@ export const claimsProjection: Projection = {
         patient_balance_cents INTEGER NOT NULL,
         balance_cents INTEGER NOT NULL,
         state TEXT NOT NULL
-      );
+      )
+    `);
+  },
+
+  setupIndexes(db) {
+    db.exec(`
       CREATE INDEX IF NOT EXISTS claims_by_status ON claims (status, claim_id);
       CREATE INDEX IF NOT EXISTS claims_by_payer ON claims (payer_id, claim_id);
       CREATE INDEX IF NOT EXISTS claims_by_patient ON claims (patient_id, claim_id);

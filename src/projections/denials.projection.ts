@@ -55,8 +55,11 @@ export const denialsProjection: Projection = {
         amount_cents INTEGER NOT NULL,
         PRIMARY KEY (claim_id, remittance_id, seq)
       );
-      CREATE INDEX IF NOT EXISTS denial_adjustments_by_payer ON denial_adjustments (payer_id, reason);
     `);
+  },
+
+  setupIndexes(db) {
+    db.exec('CREATE INDEX IF NOT EXISTS denial_adjustments_by_payer ON denial_adjustments (payer_id, reason)');
   },
 
   drop(db) {

@@ -3,6 +3,7 @@
  * batch + checkpoint in one transaction, version bumps, read-your-writes, rebuild, catch-up + live.
  */
 import { dumpReadModel } from '../../test/support/read-model-dump';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -379,6 +380,62 @@ describe('ProjectionRunner on real SQLite files', () => {
       expect(after['claims']).toEqual(live['claims']);
       expect(after['patient_accounts']).toEqual([expect.objectContaining({ received_cents: -1 })]);
       await expect(r.rebuild(['no-such-projection'])).rejects.toThrow(/unknown projection no-such-projection/);
+    });
+
+    it('ends with every index built, the read store synchronous=NORMAL again, the WAL checkpointed and nothing marked rebuilding', async () => {
+      await appendLifecycle();
+      const db = readDb();
+      await runner(db).rebuild();
+      const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((r) => r.name);
+      expect(indexes).toEqual(expect.arrayContaining(['claims_by_status', 'claims_by_payer', 'claims_by_patient', 'denial_adjustments_by_payer', 'line_variances_by_payer']));
+      expect(db.pragma('synchronous', { simple: true })).toBe(1);
+      // The rows went to the database file at the end; the WAL holds only the commit that cleared the marks.
+      expect((db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]?.log).toBeLessThanOrEqual(2);
+      expect(db.prepare('SELECT DISTINCT rebuilding FROM projection_checkpoints').all()).toEqual([{ rebuilding: 0 }]);
+      expect(dump(db)).toEqual(await rebuilt('reference.sqlite'));
+    });
+
+    it('a rebuild that stops midway leaves its projections marked rebuilding, and the next start rebuilds them from 0', async () => {
+      await appendLifecycle();
+      const db = readDb();
+      await runner(db).start();
+      runners.forEach((r) => r.stop());
+      const failing: Projection = {
+        ...claimsProjection,
+        apply(readDb, event) {
+          if (event.type === 'RemittancePosted') throw new Error('disk full');
+          claimsProjection.apply(readDb, event);
+        },
+      };
+      await expect(runner(db, [failing, denialsProjection], { batchMax: 2 }).rebuild()).rejects.toThrow('disk full');
+      expect(db.pragma('synchronous', { simple: true })).toBe(1);
+      expect(checkpoints(db)['claims']).toMatchObject({ version: claimsProjection.version });
+      expect(db.prepare('SELECT name, rebuilding FROM projection_checkpoints WHERE rebuilding = 1 ORDER BY name').all()).toEqual([
+        { name: 'claims', rebuilding: 1 },
+        { name: 'denials', rebuilding: 1 },
+      ]);
+
+      const restarted = runner(db);
+      expect(restarted.prepare()).toEqual(['claims', 'denials']);
+      await restarted.start();
+      expect(dump(db)).toEqual(await rebuilt('reference.sqlite'));
+    });
+  });
+
+  describe('a read store from before rebuilds were marked', () => {
+    it('gains the rebuilding column on open and keeps every checkpoint', async () => {
+      const head = await appendLifecycle();
+      const file = path.join(dir, 'old.sqlite');
+      const old = new Database(file);
+      old.exec('CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL)');
+      old.prepare('INSERT INTO projection_checkpoints VALUES (?, ?, ?)').run(patientAccountsProjection.name, patientAccountsProjection.version, 0);
+      old.close();
+      const db = readDb('old.sqlite');
+      const r = runner(db, [patientAccountsProjection]);
+      expect(r.prepare()).toEqual([]);
+      await r.start();
+      expect(r.position()).toBe(head);
+      expect(checkpoints(db)).toEqual({ [patientAccountsProjection.name]: { version: patientAccountsProjection.version, position: Number(head) } });
     });
   });
 

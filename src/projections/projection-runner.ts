@@ -45,21 +45,25 @@ export class ProjectionRunner {
     assert(new Set(projections.map((p) => p.name)).size === projections.length, 'projection names must be unique');
   }
 
-  /** Creates tables, and drops and resets every projection whose stored version differs from its code. */
+  /**
+   * Creates tables and indexes, and drops and resets every projection whose stored version differs
+   * from its code or whose last rebuild never finished (its rows may not all be durable).
+   */
   prepare(): string[] {
     const rebuilt: string[] = [];
     this.db.transaction(() => {
       for (const projection of this.projections) {
-        const row = statement(this.db, 'SELECT version, position FROM projection_checkpoints WHERE name = ?')
+        const row = statement(this.db, 'SELECT version, position, rebuilding FROM projection_checkpoints WHERE name = ?')
           .safeIntegers(true)
-          .get(projection.name) as { version: bigint; position: bigint } | undefined;
-        if (row && Number(row.version) === projection.version) {
+          .get(projection.name) as { version: bigint; position: bigint; rebuilding: bigint } | undefined;
+        if (row && Number(row.version) === projection.version && row.rebuilding === 0n) {
           projection.setup(this.db);
+          projection.setupIndexes?.(this.db);
           this.checkpoints.set(projection.name, row.position);
           continue;
         }
         if (row) rebuilt.push(projection.name);
-        this.resetProjection(projection);
+        this.resetProjection(projection, false);
       }
     })();
     return rebuilt;
@@ -167,6 +171,11 @@ export class ProjectionRunner {
   /**
    * Drops the named projections (all when none are named) and replays them from position 0,
    * page by page, reporting progress. For the CLI, with the live subscription stopped.
+   *
+   * A rebuild recreates rows from the events, so its batches are not synced one by one
+   * (`synchronous=OFF`) and its projections' indexes are built once after the replay. They count
+   * as current only once the database file holds every row, synced (a TRUNCATE checkpoint): until
+   * then they stay marked `rebuilding`, and a restart after a crash rebuilds them again.
    */
   async rebuild(names: readonly string[] = [], onProgress?: (position: Position, head: Position) => void): Promise<void> {
     const unknown = names.filter((n) => !this.projections.some((p) => p.name === n));
@@ -175,25 +184,38 @@ export class ProjectionRunner {
     if (unknown.length > 0) throw new Error(`unknown projection ${unknown.join(', ')}; known: ${this.projections.map((p) => p.name).join(', ')}`);
     if (this.checkpoints.size === 0) this.prepare();
     const chosen = names.length === 0 ? this.projections : this.projections.filter((p) => names.includes(p.name));
-    this.db.transaction(() => chosen.forEach((p) => this.resetProjection(p)))();
-    const head = await this.store.headPosition();
-    let after = this.position();
-    for (;;) {
-      const page = await this.store.readAll(after, { maxCount: this.options.batchMax });
-      const last = page[page.length - 1];
-      if (!last) break;
-      this.applyBatch(page);
-      after = last.position;
-      onProgress?.(after, head);
+    this.db.transaction(() => chosen.forEach((p) => this.resetProjection(p, true)))();
+    const synchronous = this.db.pragma('synchronous', { simple: true }) as number;
+    this.db.pragma('synchronous = OFF');
+    try {
+      const head = await this.store.headPosition();
+      let after = this.position();
+      for (;;) {
+        const page = await this.store.readAll(after, { maxCount: this.options.batchMax });
+        const last = page[page.length - 1];
+        if (!last) break;
+        this.applyBatch(page);
+        after = last.position;
+        onProgress?.(after, head);
+      }
+      this.db.transaction(() => chosen.forEach((p) => p.setupIndexes?.(this.db)))();
+    } finally {
+      this.db.pragma(`synchronous = ${synchronous}`);
     }
+    const [checkpoint] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    if (checkpoint?.busy !== 0) throw new Error('rebuild: another connection kept the read store from being checkpointed; run the rebuild with the server stopped');
+    const done = statement(this.db, 'UPDATE projection_checkpoints SET rebuilding = 0 WHERE name = ?');
+    this.db.transaction(() => chosen.forEach((p) => done.run(p.name)))();
   }
 
-  private resetProjection(projection: Projection): void {
+  private resetProjection(projection: Projection, rebuilding: boolean): void {
     projection.drop(this.db);
     projection.setup(this.db);
-    statement(this.db, 'INSERT OR REPLACE INTO projection_checkpoints (name, version, position) VALUES (?, ?, 0)').run(
+    if (!rebuilding) projection.setupIndexes?.(this.db);
+    statement(this.db, 'INSERT OR REPLACE INTO projection_checkpoints (name, version, position, rebuilding) VALUES (?, ?, 0, ?)').run(
       projection.name,
       projection.version,
+      rebuilding ? 1 : 0,
     );
     this.checkpoints.set(projection.name, 0n);
   }

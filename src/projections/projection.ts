@@ -12,6 +12,11 @@ export interface Projection {
   readonly handles: Pick<ReadonlySet<string>, 'has'>;
   /** Creates the projection's tables if absent. */
   setup(db: ReadDatabase): void;
+  /**
+   * Creates the secondary indexes if absent. Kept apart from `setup` so that a rebuild inserts
+   * its rows first and builds each index once at the end, instead of maintaining it per row.
+   */
+  setupIndexes?(db: ReadDatabase): void;
   /** Drops the projection's tables (a rebuild follows). */
   drop(db: ReadDatabase): void;
   /** Applies one event inside the runner's transaction. */

@@ -18,8 +18,12 @@ export const openReadDatabase = (filePath: string): ReadDatabase => {
   db.exec(`CREATE TABLE IF NOT EXISTS projection_checkpoints (
     name TEXT PRIMARY KEY,
     version INTEGER NOT NULL,
-    position INTEGER NOT NULL
+    position INTEGER NOT NULL,
+    rebuilding INTEGER NOT NULL DEFAULT 0
   )`);
+  // Read stores created before rebuilds were marked: a rebuild sets the mark and clears it once durable.
+  const columns = db.prepare('PRAGMA table_info(projection_checkpoints)').all() as Array<{ name: string }>;
+  if (!columns.some((c) => c.name === 'rebuilding')) db.exec('ALTER TABLE projection_checkpoints ADD COLUMN rebuilding INTEGER NOT NULL DEFAULT 0');
   return db;
 };
 

@@ -52,6 +52,11 @@ export const underpaymentsProjection: Projection = {
         reversed INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (claim_id, remittance_id, line_number)
       );
+    `);
+  },
+
+  setupIndexes(db) {
+    db.exec(`
       CREATE INDEX IF NOT EXISTS line_variances_by_position ON line_variances (position, line_number);
       CREATE INDEX IF NOT EXISTS line_variances_by_payer ON line_variances (payer_id, position, line_number);
     `);
