@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock';
 import type { CommandContext } from '../common/command-context';
-import { handleCommand, toNewEvents } from '../common/command-handler';
+import { appendedOnto, handleCommand, toNewEvents } from '../common/command-handler';
 import { NotFound } from '../common/errors';
 import { KeyedLock } from '../common/keyed-lock';
 import { FoldedStreams } from '../common/folded-streams';
 import { loadEncounter } from '../encounters/encounter-commands';
-import { encounterStreamId } from '../encounters/encounter';
+import { encounterStreamId, evolveEncounter } from '../encounters/encounter';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
 import { LedgerQueries } from '../projections/ledger-queries';
 import { ProjectionRunner } from '../projections/projection-runner';
@@ -63,10 +63,14 @@ export class ClaimCommands {
       const recordedAt = this.now();
       if (encounterEvents.length > 0) {
         const streamId = encounterStreamId(command.encounterId);
-        await this.store.append(streamId, toNewEvents(encounterEvents, streamId, context, recordedAt), current.revision);
+        const billed = await this.store.append(streamId, toNewEvents(encounterEvents, streamId, context, recordedAt), current.revision);
+        this.folds.remember(streamId, appendedOnto(current, encounterEvents, evolveEncounter, billed.nextRevision, context.idempotencyKey), evolveEncounter);
       }
       const streamId = claimStreamId(command.claimId);
-      return (await this.store.append(streamId, toNewEvents(claimEvents, streamId, context, recordedAt), 'no_stream')).position;
+      const submitted = await this.store.append(streamId, toNewEvents(claimEvents, streamId, context, recordedAt), 'no_stream');
+      const after = appendedOnto<ClaimState, ClaimEvent>(claim, claimEvents, evolveClaim, submitted.nextRevision, context.idempotencyKey);
+      this.claims.appended(command.claimId, claim, after, submitted.position);
+      return submitted.position;
     });
     if (position !== null) await this.runner.waitFor(position);
     return this.queries.claim(command.claimId);
@@ -75,16 +79,20 @@ export class ClaimCommands {
   /** Any other claim command: `decide` gets the claim as it stands and returns the events to append. */
   async run(claimId: string, context: CommandContext, decide: (claim: ClaimState) => readonly ClaimEvent[]): Promise<ClaimView> {
     const patientId = await this.patientOf(claimId);
-    const outcome = await this.lock.run([patientLockKey(patientId)], () =>
-      handleCommand(this.store, {
+    const outcome = await this.lock.run([patientLockKey(patientId)], () => {
+      let base: Awaited<ReturnType<ClaimFolds['load']>> | undefined;
+      return handleCommand(this.store, {
         streamId: claimStreamId(claimId),
-        load: () => this.claims.load(this.store, claimId),
+        load: async () => (base = await this.claims.load(this.store, claimId)),
         decide,
         evolve: evolveClaim,
         context,
         now: () => this.clock.now(),
-      }),
-    );
+        onAppended: (after, position) => {
+          if (base !== undefined) this.claims.appended(claimId, base, after, position);
+        },
+      });
+    });
     if (outcome.position !== null) await this.runner.waitFor(outcome.position);
     return this.queries.claim(claimId);
   }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { LruMap } from '../common/lru-map';
 import { FOLDED_STREAMS_MAX } from '../common/folded-streams';
-import type { EventStore } from '../event-store/event-store';
+import type { LoadedStream } from '../common/command-handler';
+import type { EventStore, Position } from '../event-store/event-store';
 import { patientStreamId } from '../patients/patient';
-import { claimStreamId, type Claim } from './claim';
+import { claimStreamId, type Claim, type ClaimState } from './claim';
 import { foldClaimEvents, loadClaim, type LoadedClaim } from './claim-repository';
 
 type FoldedClaim = Omit<LoadedClaim, 'events'> & { state: Claim };
@@ -37,6 +38,16 @@ export class ClaimFolds {
       patientRevision: patientEvents[patientEvents.length - 1]?.revision ?? cached.patientRevision,
       readThrough: latest,
     });
+  }
+
+  /**
+   * Keeps the claim as a command left it, so it is not read back: `base` is what the command loaded,
+   * `after` the claim once its events were appended at `position`. The patient stream is taken as
+   * `base` read it; a patient event that another process slipped in before `position` is caught by
+   * the interleaving check of the next load.
+   */
+  appended(claimId: string, base: Omit<LoadedClaim, 'events'>, after: LoadedStream<ClaimState>, position: Position): void {
+    this.remember(claimId, { ...after, patientRevision: base.patientRevision, readThrough: position });
   }
 
   /** The patient a claim belongs to, from memory when the claim has been folded, or null for no such claim. */

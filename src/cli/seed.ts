@@ -90,7 +90,7 @@ const countEventsAfter = async (store: EventStore, after: Position): Promise<num
   return count;
 };
 
-class LifecycleDriver {
+export class LifecycleDriver {
   private readonly runId: string;
 
   constructor(

@@ -37,6 +37,19 @@ export const foldOnto = <State, Event extends DomainEvent>(
   return { state, revision: last.revision, idempotencyKeys: keys };
 };
 
+/** The stream as it stands after `events` were appended to `loaded` under `key`, ending at `revision`. */
+export const appendedOnto = <State, Event extends DomainEvent>(
+  loaded: LoadedStream<State>,
+  events: readonly Event[],
+  evolve: (state: State, event: Event) => State,
+  revision: number,
+  key: string | undefined,
+): LoadedStream<State> => ({
+  state: events.reduce(evolve, loaded.state),
+  revision,
+  idempotencyKeys: key === undefined || loaded.idempotencyKeys.has(key) ? loaded.idempotencyKeys : new Set([...loaded.idempotencyKeys, key]),
+});
+
 export const emptyStream = <State>(initial: State): LoadedStream<State> => ({ state: initial, revision: -1, idempotencyKeys: new Set<string>() });
 
 /** Reads a stream and folds it from `initial`, collecting the idempotency keys of the commands already applied. */
@@ -86,6 +99,8 @@ export const handleCommand = async <State, Event extends DomainEvent>(
     evolve: (state: State, event: Event) => State;
     context: CommandContext;
     now: () => Date;
+    /** Told what the stream became once an append succeeded, so a cache of folds need not read it back. */
+    onAppended?: (after: LoadedStream<State>, position: Position) => void;
   },
 ): Promise<CommandOutcome<State>> => {
   const { context } = command;
@@ -102,7 +117,9 @@ export const handleCommand = async <State, Event extends DomainEvent>(
     const expected = loaded.revision < 0 ? 'no_stream' : loaded.revision;
     try {
       const result = await store.append(command.streamId, toNewEvents(events, command.streamId, context, command.now().toISOString()), expected);
-      return { state: events.reduce(command.evolve, loaded.state), revision: result.nextRevision, position: result.position, appended: events.length };
+      const after = appendedOnto(loaded, events, command.evolve, result.nextRevision, context.idempotencyKey);
+      command.onAppended?.(after, result.position);
+      return { state: after.state, revision: after.revision, position: result.position, appended: events.length };
     } catch (error) {
       if (!(error instanceof ConcurrencyConflict)) throw error;
       if (context.expectedRevision !== undefined) throw new PreconditionFailed(`the stream moved past revision ${context.expectedRevision}`);

@@ -35,10 +35,15 @@ export class FoldedStreams {
     const cached = this.cache.get(streamId);
     const start = cached !== undefined && cached.evolve === evolve ? (cached.loaded as LoadedStream<State>) : emptyStream(initial);
     const loaded = foldOnto(start, await store.readStream(streamId, { fromRevision: start.revision + 1 }), evolve);
+    this.remember(streamId, loaded, evolve);
+    return loaded;
+  }
+
+  /** Keeps a fold this process knows to be the stream as stored (what a command appended onto what it loaded). */
+  remember<State, Event>(streamId: string, loaded: LoadedStream<State>, evolve: Evolve<State, Event>): void {
     const latest = this.cache.get(streamId);
     if (loaded.revision >= 0 && (latest === undefined || latest.loaded.revision < loaded.revision)) {
       this.cache.set(streamId, { loaded, evolve });
     }
-    return loaded;
   }
 }

@@ -32,6 +32,7 @@ export class EncounterCommands {
       evolve: evolveEncounter,
       context,
       now: () => this.clock.now(),
+      onAppended: (after) => this.folds.remember(encounterStreamId(command.encounterId), after, evolveEncounter),
     });
     if (outcome.position !== null) await this.runner.waitFor(outcome.position);
     return outcome.state as Encounter;

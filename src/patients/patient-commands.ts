@@ -75,6 +75,8 @@ export class PatientCommands {
         evolve: (state, event) => ({ ...state, patient: evolvePatient(state.patient, event) }),
         context,
         now: () => this.clock.now(),
+        onAppended: (after) =>
+          this.folds.remember(patientStreamId(patientId), { state: after.state.patient, revision: after.revision, idempotencyKeys: after.idempotencyKeys }, evolvePatient),
       }),
     );
     if (outcome.position !== null) await this.runner.waitFor(outcome.position);
