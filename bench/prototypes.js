@@ -16,8 +16,8 @@ const { combine, interleaved } = require('./lib/rounds');
 const CHILD = path.join(__dirname, 'lib', 'rebuild-child.js');
 const ROUNDS = 3;
 const CALLERS = [1, 32];
-/** Read-store pragmas tried for a rebuild: a 64 MB page cache, and no fsync until the rebuild is done. */
-const REBUILD_PRAGMAS = { cache: 'cache_size=-65536', 'cache+sync-off': 'cache_size=-65536;synchronous=OFF' };
+/** Read-store pragmas tried for a rebuild (which already runs with synchronous=OFF): a 64 MB page cache. */
+const REBUILD_PRAGMAS = { cache: 'cache_size=-65536' };
 
 const asyncFsync = async (ctx, dir) => {
   const each = ctx.options.seconds / ROUNDS;
@@ -95,12 +95,13 @@ const eventIds = async (ctx, dir, n) => {
 };
 
 /**
- * What the hash chain costs per appended event: as SqliteEventStore.appendOne does it today
- * (serialise, parse both back, canonical JSON, SHA-256, serialise the metadata again), and the
- * alternative of hashing the exact strings the store writes (no canonical JSON, no re-parse).
+ * What the hash chain costs per appended event: as SqliteEventStore does it (canonical JSON of the
+ * data, which is also what it stores; canonical JSON of the metadata; SHA-256; the metadata
+ * serialised with its hashes), and the alternative of a v2 format hashing the exact strings the
+ * store writes, with no canonical form at all.
  */
 const hashChain = async (ctx) => {
-  const { chainMetadata, GENESIS_HASH } = dist('event-store/hash-chain');
+  const { canonicalJson, chainMetadata, GENESIS_HASH } = dist('event-store/hash-chain');
   const template = await templateFor(ctx);
   const objects = [...corpusRows(template, 20_000)].map((r) => {
     const { hash: _h, prevHash: _p, ...metadata } = JSON.parse(r.metadata);
@@ -125,9 +126,8 @@ const hashChain = async (ctx) => {
   };
   const asIs = (list) => {
     for (const o of list) {
-      const data = JSON.stringify(o.event.data);
-      const metadata = JSON.stringify(o.event.metadata);
-      const [chained] = chainMetadata(o.streamId, o.revision, GENESIS_HASH, [{ type: o.event.type, data: JSON.parse(data), metadata: JSON.parse(metadata) }]);
+      const canonicalData = canonicalJson(o.event.data);
+      const [chained] = chainMetadata(o.streamId, o.revision, GENESIS_HASH, [{ type: o.event.type, canonicalData, metadata: { ...o.event.metadata } }]);
       JSON.stringify(chained);
     }
   };
@@ -140,7 +140,7 @@ const hashChain = async (ctx) => {
   };
   const results = { serialiseOnly: time(serialiseOnly), asIs: time(asIs), storedStrings: time(storedStrings) };
   return [
-    row('4. hash chain: SHA-256 over the stored JSON strings instead of canonical JSON of re-parsed objects', results.storedStrings, 'µs/event', {
+    row('4. hash chain: a v2 format, SHA-256 over the stored JSON strings, instead of canonical JSON', results.storedStrings, 'µs/event', {
       baseline: { name: 'hash chain as is', value: results.asIs, unit: 'µs/event' },
       lowerIsBetter: true,
       digits: 1,
