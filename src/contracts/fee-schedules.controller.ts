@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { CommandContext } from '../common/command-context';
 import { Command } from '../common/command-context.decorator';
 import { isIsoDate } from '../common/dates';
@@ -24,7 +24,7 @@ export class FeeSchedulesController {
 
   @Post()
   @ApiOperation({ summary: "Load a payer's fee schedule (rows and modifier rules) for an effective date range" })
-  async load(@Param('payerId') payerId: string, @Body() body: LoadFeeScheduleDto, @Command() context: CommandContext, @Res({ passthrough: true }) response: Response) {
+  async load(@Param('payerId') payerId: string, @Body() body: LoadFeeScheduleDto, @Command() context: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const modifierRules = (body.modifierRules ?? []).map((rule, i): ModifierRule => {
       const parsed = parseModifierAdjustment(rule.modifier, rule.change);
       if (typeof parsed === 'string') throw new InvalidInput('a modifier rule is not valid', [{ field: `modifierRules[${i}].change`, message: parsed }]);
@@ -47,7 +47,7 @@ export class FeeSchedulesController {
       },
       context,
     );
-    response.setHeader('Location', `/payers/${encodeURIComponent(summary.payerId)}/fee-schedules/${encodeURIComponent(summary.scheduleId)}`);
+    reply.header('Location', `/payers/${encodeURIComponent(summary.payerId)}/fee-schedules/${encodeURIComponent(summary.scheduleId)}`);
     return summary;
   }
 

@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
+import type { RoutedRequest } from './request-context';
 
 export interface LoggingOptions {
   /** pino level; 'silent' turns request logs off. */
@@ -9,8 +10,6 @@ export interface LoggingOptions {
   /** Where log lines go (default stdout). */
   stream?: NodeJS.WritableStream;
 }
-
-type RoutedRequest = IncomingMessage & { route?: { path?: string }; id?: unknown; method?: string };
 
 /**
  * Structured request logs that carry no protected health information: the route *template*
@@ -31,20 +30,15 @@ export class LoggingModule {
               redact: { paths: ['req.headers', 'req.url', 'req.query', 'req.params', 'req.body', 'res.headers'], remove: true },
               serializers: {
                 req: (req: RoutedRequest) => ({ id: req.id, method: req.method }),
-                // The serializer gets pino's wrapped response; `raw` is the real one, whose request Express routed.
+                // The serializer gets pino's wrapped response; `raw` is the real one, whose request Fastify routed.
                 res: (res: ServerResponse & { raw?: ServerResponse }) => ({
                   statusCode: res.statusCode,
-                  route: ((res.raw ?? res).req as RoutedRequest | undefined)?.route?.path ?? 'unmatched',
+                  route: ((res.raw ?? res).req as RoutedRequest | undefined)?.routeTemplate ?? 'unmatched',
                 }),
                 err: (err: Error) => ({ type: err.name }),
               },
               customSuccessMessage: () => 'request completed',
               customErrorMessage: () => 'request failed',
-              genReqId: (req: IncomingMessage, res: ServerResponse) => {
-                const id = crypto.randomUUID();
-                res.setHeader('X-Request-Id', id);
-                return (req as RoutedRequest).id ?? id;
-              },
             },
             options.stream ?? pino.destination(1),
           ],

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { CommandContext } from '../common/command-context';
 import { Command } from '../common/command-context.decorator';
 import { parseCutoff } from '../common/query-params';
@@ -22,7 +22,7 @@ export class StatementsController {
 
   @Post(':patientId/statements')
   @ApiOperation({ summary: 'Issue a statement: at the cut-off, every claim with a patient balance, what is owed and why, what is due and by when' })
-  async issue(@Param('patientId') patientId: string, @Body() body: IssueStatementDto, @Command() context: CommandContext, @Res({ passthrough: true }) response: Response) {
+  async issue(@Param('patientId') patientId: string, @Body() body: IssueStatementDto, @Command() context: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const asOf = parseCutoff(body.asOf, undefined)?.recordedAt;
     const statement = await this.commands.issueStatement(
       {
@@ -35,7 +35,7 @@ export class StatementsController {
       context,
     );
     const pdf = statementPdfPath(patientId, statement.statementId);
-    response.setHeader('Location', pdf);
+    reply.header('Location', pdf);
     return { ...statement, pdf };
   }
 
@@ -49,17 +49,17 @@ export class StatementsController {
   @Get(':patientId/statements/:file')
   @ApiOperation({ summary: 'One statement: `{statementId}.pdf` as PDF (same statement, same bytes), `{statementId}` as JSON' })
   @ApiProduces('application/pdf', 'application/json')
-  async one(@Param('patientId') patientId: string, @Param('file') file: string, @Res() response: Response): Promise<void> {
+  async one(@Param('patientId') patientId: string, @Param('file') file: string, @Res() reply: FastifyReply): Promise<void> {
     if (file.endsWith(PDF_SUFFIX)) {
       const statementId = file.slice(0, -PDF_SUFFIX.length);
       const pdf = await this.queries.statementPdf(patientId, statementId);
-      response
+      reply
         .status(200)
         .type('application/pdf')
-        .setHeader('Content-Disposition', `inline; filename="${statementId.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf"`)
+        .header('Content-Disposition', `inline; filename="${statementId.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf"`)
         .send(pdf);
       return;
     }
-    response.status(200).json(await this.queries.statement(patientId, file));
+    reply.status(200).send(await this.queries.statement(patientId, file));
   }
 }
