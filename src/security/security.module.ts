@@ -6,6 +6,7 @@ import { ApiKeyStore } from './api-keys';
 import { AuthGuard } from './auth.guard';
 import { PrincipalThrottlerGuard } from './principal-throttler.guard';
 import { RequestTimeoutInterceptor } from './request-timeout.interceptor';
+import { SlidingWindowStorage } from './sliding-window-storage';
 
 /** Authentication, roles, rate limits and request timeouts for every route. Guards run in this order: who, then how often. */
 @Global()
@@ -13,7 +14,10 @@ import { RequestTimeoutInterceptor } from './request-timeout.interceptor';
   imports: [
     ThrottlerModule.forRootAsync({
       inject: [LEDGER_CONFIG],
-      useFactory: (config: LedgerConfig) => ({ throttlers: [{ ttl: 1_000, limit: config.rateLimitPerSecond ?? RATE_LIMIT_PER_SECOND_DEFAULT }] }),
+      useFactory: (config: LedgerConfig) => ({
+        throttlers: [{ ttl: 1_000, limit: config.rateLimitPerSecond ?? RATE_LIMIT_PER_SECOND_DEFAULT }],
+        storage: new SlidingWindowStorage(),
+      }),
     }),
   ],
   providers: [
