@@ -8,11 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { Clock } from './common/clock';
-import type { LedgerConfig } from './common/config';
+import { REQUEST_TIMEOUT_MS_DEFAULT, type LedgerConfig } from './common/config';
 import { sendProblem, toProblem } from './common/problem-details.filter';
 import { registerRequestBodies } from './common/request-bodies';
 import { strictValidationPipe } from './common/validation';
 import { recordRequestContext } from './logging/request-context';
+import { limitRequestTime } from './security/request-timeout';
 
 /** Longer path parameters than any id of ours (64) still reach the handler, which refuses them as Express did. */
 const PATH_PARAM_LENGTH_MAX = 8 * 1024;
@@ -21,7 +22,7 @@ const PATH_PARAM_LENGTH_MAX = 8 * 1024;
  * Fastify with Express's routing defaults, so every URL resolves as before: paths match in any
  * case and with a trailing slash; a URL that does not decode is a 400 problem like any error.
  */
-const httpAdapter = (): FastifyAdapter => {
+const httpAdapter = (config: LedgerConfig): FastifyAdapter => {
   const adapter = new FastifyAdapter({
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: PATH_PARAM_LENGTH_MAX },
     // Request ids are ours, never taken from the client.
@@ -31,6 +32,7 @@ const httpAdapter = (): FastifyAdapter => {
   const fastify = adapter.getInstance();
   registerRequestBodies(fastify);
   recordRequestContext(fastify);
+  limitRequestTime(fastify, config.requestTimeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT);
   return adapter;
 };
 
@@ -41,7 +43,7 @@ export const createApp = async (
 ): Promise<INestApplication> => {
   const quiet = options.logger === false;
   const logging = { level: quiet ? 'silent' : 'info', ...(options.logStream !== undefined && { stream: options.logStream }) };
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.clock, logging), httpAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.clock, logging), httpAdapter(config), {
     logger: quiet ? false : (options.logger ?? new Logger()),
     bufferLogs: !quiet && options.logger === undefined,
     bodyParser: false,

@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Param, Post, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { CommandContext } from '../common/command-context';
@@ -27,6 +27,7 @@ import { receiveDenial } from './receive-denial/receive-denial';
 import { rejectClaim } from './reject-claim/reject-claim';
 import { reverseRemittance } from './reverse-remittance/reverse-remittance';
 import { voidClaim } from './void-claim/void-claim';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 
 const toAdjustment = (a: AdjustmentDto): Adjustment => ({ group: a.group, reason: a.reason, amountCents: a.amountCents });
 
@@ -34,6 +35,7 @@ const toAdjustment = (a: AdjustmentDto): Adjustment => ({ group: a.group, reason
 @ApiHeader({ name: 'X-Actor', required: false, description: 'who is acting; recorded on every event' })
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key posts nothing twice' })
 @ApiHeader({ name: 'If-Match', required: false, description: 'the claim revision (ETag) you last read; a mismatch is a 412' })
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('claims')
 export class ClaimsController {
   constructor(private readonly claims: ClaimCommands) {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { CommandContext } from '../common/command-context';
@@ -10,6 +10,7 @@ import { LoadFeeScheduleDto } from './dto/load-fee-schedule.dto';
 import type { ModifierRule } from './fee-schedule';
 import { FeeScheduleCommands } from './fee-schedule-commands';
 import { parseModifierAdjustment } from './modifier-adjustment';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 
 const payerIdOf = (payerId: string): string => {
   if (payerId.length < 1 || payerId.length > ID_LENGTH_MAX) throw new InvalidInput(`a payer id is 1 to ${ID_LENGTH_MAX} characters`, [{ field: 'payerId', message: 'bad length' }]);
@@ -18,6 +19,7 @@ const payerIdOf = (payerId: string): string => {
 
 @ApiTags('contracts')
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key loads nothing twice' })
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('payers/:payerId/fee-schedules')
 export class FeeSchedulesController {
   constructor(private readonly feeSchedules: FeeScheduleCommands) {}

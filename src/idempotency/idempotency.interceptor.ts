@@ -18,12 +18,12 @@ const pathOf = (url: string): string => {
 /**
  * `Idempotency-Key` on a POST: the first 2xx answer is stored; a retry with the same key and the
  * same request gets that answer again and appends nothing. The same key with another request is
- * a 422; a retry while the first is still running is a 409.
+ * a 422; a retry while the first is still running is a 409. Bound to every controller with a POST
+ * route (`@UseInterceptors`, checked by test/architecture.spec.ts), not globally: an interceptor
+ * costs every request it wraps, GETs included.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  private readonly inFlight = new Set<string>();
-
   constructor(
     private readonly responses: IdempotencyStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -50,10 +50,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       reply.header('Idempotent-Replayed', 'true');
       return of(stored.body);
     }
-    if (this.inFlight.has(key)) throw new ConcurrencyConflict(`idempotency-key ${key}`, 'none in flight', 'a request in flight');
-    this.inFlight.add(key);
+    if (!this.responses.begin(key)) throw new ConcurrencyConflict(`idempotency-key ${key}`, 'none in flight', 'a request in flight');
     return next.handle().pipe(
       tap((body) => {
+        // The request timeout answered first: the client never got this answer, so it is not the one to replay.
+        if (reply.sent) return;
         const headers: Record<string, string> = {};
         for (const name of REPLAYED_HEADERS) {
           const value = reply.getHeader(name);
@@ -61,7 +62,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         }
         this.responses.save(key, { fingerprint, status: reply.statusCode, body, headers }, this.clock.now().toISOString());
       }),
-      finalize(() => this.inFlight.delete(key)),
+      finalize(() => this.responses.end(key)),
     );
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Res, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { CommandContext } from '../common/command-context';
@@ -7,12 +7,14 @@ import { parseCutoff } from '../common/query-params';
 import { IssueStatementDto } from './dto/patient-billing.dto';
 import { PatientBillingCommands } from './patient-billing-commands';
 import { PatientBillingQueries, statementPdfPath } from './patient-billing-queries';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 
 const PDF_SUFFIX = '.pdf';
 
 @ApiTags('patient billing')
 @ApiHeader({ name: 'X-Actor', required: false, description: 'who is acting; recorded on every event' })
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key issues nothing twice' })
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('patients')
 export class StatementsController {
   constructor(

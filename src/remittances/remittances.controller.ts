@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Inject, Post, Query, Req, UnsupportedMediaTypeException, UseFilters } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Query, Req, UnsupportedMediaTypeException, UseFilters, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { CommandContext } from '../common/command-context';
@@ -6,6 +6,7 @@ import { Command } from '../common/command-context.decorator';
 import { InvalidInput } from '../common/errors';
 import { RemittanceFileRejected, RemittanceFileRejectedFilter } from './remittance-file-rejected.filter';
 import { RemittanceImporter, type ImportReport } from './remittance-import';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 
 /** The content types an 835 is accepted as (request-bodies.ts reads them as text). */
 export const X12_CONTENT_TYPES = ['text/plain', 'application/edi-x12'];
@@ -18,6 +19,7 @@ const parsePartial = (value: string | undefined): boolean => {
 
 @ApiTags('remittances')
 @ApiHeader({ name: 'X-Actor', required: false, description: 'who is importing; recorded on every event' })
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('remittances')
 export class RemittancesController {
   constructor(@Inject(RemittanceImporter) private readonly importer: RemittanceImporter) {}
