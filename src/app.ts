@@ -3,7 +3,7 @@ import { HttpException, Logger, type INestApplication, type LoggerService } from
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -12,7 +12,8 @@ import { REQUEST_TIMEOUT_MS_DEFAULT, type LedgerConfig } from './common/config';
 import { sendProblem, toProblem } from './common/problem-details.filter';
 import { registerRequestBodies } from './common/request-bodies';
 import { strictValidationPipe } from './common/validation';
-import { recordRequestContext } from './logging/request-context';
+import { LOG } from './logging/logging.module';
+import { logRequests } from './logging/request-log';
 import { limitRequestTime } from './security/request-timeout';
 
 /** Longer path parameters than any id of ours (64) still reach the handler, which refuses them as Express did. */
@@ -31,7 +32,6 @@ const httpAdapter = (config: LedgerConfig): FastifyAdapter => {
   });
   const fastify = adapter.getInstance();
   registerRequestBodies(fastify);
-  recordRequestContext(fastify);
   limitRequestTime(fastify, config.requestTimeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT);
   return adapter;
 };
@@ -49,6 +49,7 @@ export const createApp = async (
     bodyParser: false,
   });
   if (!quiet && options.logger === undefined) app.useLogger(app.get(PinoLogger));
+  logRequests(app.getHttpAdapter().getInstance() as FastifyInstance, app.get(LOG));
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

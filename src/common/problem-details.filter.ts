@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConcurrencyConflict, DuplicateId, Forbidden, InvalidInput, NotFound, PreconditionFailed, RuleViolation, Unauthenticated } from './errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
@@ -83,7 +83,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = toProblem(error);
-    if (body.status >= 500) this.logger.error(withoutMessage(error));
+    if (body.status >= 500) {
+      // The request id ties the line to the request log line (request-log.ts) and to the client's X-Request-Id.
+      const request = host.switchToHttp().getRequest<FastifyRequest>();
+      this.logger.error({ req: { id: request.id, method: request.method } }, withoutMessage(error));
+    }
     if (body.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="billing-ledger"');
     sendProblem(reply, body);
   }
