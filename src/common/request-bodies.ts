@@ -123,6 +123,23 @@ const readBytes = (payload: Readable, declaredLength: number | undefined, limitB
     payload.on('close', onClose);
   });
 
+/**
+ * Reads off the rest of a refused body before the answer, as body-parser did: Fastify closes the
+ * connection after a parser error, and closing it on unread bytes resets it, which can destroy the
+ * answer before the client reads it.
+ */
+const drain = (payload: Readable): Promise<void> =>
+  new Promise((resolve) => {
+    if (payload.readableEnded || payload.destroyed) {
+      resolve();
+      return;
+    }
+    payload.once('end', () => resolve());
+    payload.once('close', () => resolve());
+    payload.on('error', () => resolve());
+    payload.resume();
+  });
+
 const declaredLengthOf = (headers: IncomingHttpHeaders): number | undefined => {
   const value = headers['content-length'];
   return value === undefined || headers['transfer-encoding'] !== undefined ? undefined : Number(value);
@@ -138,9 +155,17 @@ const declaredLengthOf = (headers: IncomingHttpHeaders): number | undefined => {
 export const registerRequestBodies = (fastify: FastifyInstance): void => {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', async (request: FastifyRequest, payload: IncomingMessage) => {
-    const reader = readerFor(request.headers);
-    if (reader === null) return undefined;
-    return reader.parse(await readBytes(payload, declaredLengthOf(request.headers), reader.limitBytes));
+    let bytes: Buffer;
+    let reader: ReturnType<typeof readerFor>;
+    try {
+      reader = readerFor(request.headers);
+      if (reader === null) return undefined;
+      bytes = await readBytes(payload, declaredLengthOf(request.headers), reader.limitBytes);
+    } catch (error) {
+      await drain(payload);
+      throw error;
+    }
+    return reader.parse(bytes);
   });
   // Fastify does not run a parser for `Content-Length: 0`; a declared empty body still reads as {} (JSON) or '' (text).
   fastify.addHook('preValidation', (request, _reply, done) => {
