@@ -130,7 +130,7 @@ describe('bad input over HTTP', () => {
   });
 
   describe('413 and 415: bodies the ledger does not read', () => {
-    /** Raw requests on one kept-alive connection: each refusal must reach the client, however much body is left unread. */
+    /** Raw requests on a keep-alive agent: each refusal must reach the client, however much body is left unread. */
     const send = (agent: http.Agent, headers: Record<string, string>, body: Buffer): Promise<{ status: number; contentType: string }> =>
       new Promise((resolve, reject) => {
         const port = (t.app.getHttpServer().address() as AddressInfo).port;
@@ -142,7 +142,7 @@ describe('bad input over HTTP', () => {
         req.end(body);
       });
 
-    it('answers every refusal, on the same connection', async () => {
+    it('answers every refusal, however much of the body is left unread', async () => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       const json = { 'Content-Type': 'application/json' };
       const cases: Array<[Record<string, string>, Buffer, number]> = [
