@@ -19,6 +19,9 @@ import { limitRequestTime } from './security/request-timeout';
 /** Longer path parameters than any id of ours (64) still reach the handler, which refuses them as Express did. */
 const PATH_PARAM_LENGTH_MAX = 8 * 1024;
 
+/** Node's own default, which the server had on Express; Fastify's would keep idle connections 72 s. */
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
 /**
  * Fastify with Express's routing defaults, so every URL resolves as before: paths match in any
  * case and with a trailing slash; a URL that does not decode is a 400 problem like any error.
@@ -26,6 +29,7 @@ const PATH_PARAM_LENGTH_MAX = 8 * 1024;
 const httpAdapter = (config: LedgerConfig): FastifyAdapter => {
   const adapter = new FastifyAdapter({
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: PATH_PARAM_LENGTH_MAX },
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     // Request ids are ours, never taken from the client.
     genReqId: () => randomUUID(),
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, toProblem(new HttpException(error.message, error.statusCode ?? 400))),
