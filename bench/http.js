@@ -4,7 +4,8 @@
  * autocannon with 32 connections, bounded phases: code encounters for S seconds, submit a claim
  * for each encounter coded, post a remittance on each claim submitted, then GET /claims/{id} for
  * S seconds. Baselines from the same run, with the same bodies: a bare node:http server, NestJS on
- * Express with one controller and no ledger work, and GET /health on the real server.
+ * Fastify (the ledger's adapter) with one controller and no ledger work, and GET /health on the
+ * real server.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -17,9 +18,7 @@ const CONNECTIONS = 32;
 const WARMUP_SECONDS = 1;
 const TARGETS = { commandsPerSecond: 2_000, commandP99Ms: 50, readsPerSecond: 8_000, readP99Ms: 10 };
 const HEADERS = { 'content-type': 'application/json', 'x-actor': 'bench' };
-const BASELINE_NAMES = { bare: 'bare node:http', nest: 'NestJS + Express, no ledger work', fastify: 'NestJS + Fastify, no ledger work' };
-/** The Fastify adapter is not a project dependency: it comes with the peers (bench/peers). */
-const FASTIFY_MARKER = path.join(__dirname, 'peers', 'node_modules', '@nestjs', 'platform-fastify', 'package.json');
+const BASELINE_NAMES = { bare: 'bare node:http', fastify: 'NestJS + Fastify, no ledger work' };
 /**
  * The per-principal rate limit (where the build has one) is raised for the bench: one client is
  * one principal here, and the point is what the server can take, not what one key may send.
@@ -140,16 +139,14 @@ const run = async (ctx) => {
   const bodyFile = path.join(dir, 'claim-view.json');
   fs.writeFileSync(bodyFile, claimViewBody);
   const baselines = {};
-  const fastifyInstalled = fs.existsSync(FASTIFY_MARKER);
-  for (const [key, script, ...extra] of [
+  for (const [key, script] of [
     ['bare', 'bare-server.js'],
-    ['nest', 'nest-server.js', 'express'],
-    ...(fastifyInstalled ? [['fastify', 'nest-server.js', 'fastify']] : []),
+    ['fastify', 'nest-server.js'],
   ]) {
     const basePort = await freePort();
     const baseUrl = `http://${LOOPBACK}:${basePort}`;
     const baseLog = path.join(dir, `${key}.log`);
-    const server = await startProcess(path.join(__dirname, 'lib', script), [String(basePort), bodyFile, ...extra], { logFile: baseLog, ready: logLineSeen(baseLog, 'listening') });
+    const server = await startProcess(path.join(__dirname, 'lib', script), [String(basePort), bodyFile], { logFile: baseLog, ready: logLineSeen(baseLog, 'listening') });
     try {
       log(`http: baseline ${BASELINE_NAMES[key]}, GET and POST, ${seconds} s each`);
       await phase(baseUrl, { title: 'warm-up', method: 'GET', path: () => '/claims/x', seconds: WARMUP_SECONDS, prefix: 'w' });
@@ -231,7 +228,6 @@ const run = async (ctx) => {
     token
       ? `Requests carry a biller API key (the auth guard runs on each); the per-principal rate limit is raised to ${RATE_LIMIT_PER_SECOND.toLocaleString('en-US')}/s so that it does not cap the one client.`
       : 'This build has no authentication.',
-    ...(fastifyInstalled ? [] : ['NestJS + Fastify baseline skipped: its adapter comes with the peers (bench/peers: `npm run bench:peer` installs them).']),
     ...failures.map((p) => `Not every request succeeded: ${JSON.stringify(p.summary.statusCodes)}, ${p.summary.errors} errors (see ${path.basename(logFile)})`),
   ];
   return { key: 'http', title: '3. HTTP (real server on loopback, autocannon, 32 connections)', rows, notes };

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
 import { ClaimsModule } from './claims/claims.module';
 import type { Clock } from './common/clock';
@@ -9,7 +9,6 @@ import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { EncountersModule } from './encounters/encounters.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { FinanceModule } from './finance/finance.module';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { LoggingModule, type LoggingOptions } from './logging/logging.module';
 import { PatientBillingModule } from './patient-billing/patient-billing.module';
 import { PatientsModule } from './patients/patients.module';
@@ -26,10 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CommonModule.forRoot(config, clock), LoggingModule.forRoot(logging), SecurityModule, EventStoreModule, ProjectionsModule, EncountersModule, ClaimsModule, PatientsModule, FinanceModule, AuditModule, RemittancesModule, ContractsModule, ScrubbingModule, WorklistsModule, PatientBillingModule],
-      providers: [
-        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }
 }

@@ -54,3 +54,19 @@ describe('pure domain files', () => {
     expect(FORBIDDEN_CALLS.filter((rule) => rule.test(source)).map(String)).toEqual([]);
   });
 });
+
+/**
+ * Idempotency-Key is honoured on every POST: the interceptor is bound per controller (a global
+ * one would wrap every GET too, at a cost), so every controller with a POST route must bind it.
+ */
+describe('controllers with POST routes', () => {
+  const controllers = walk(root).filter((f) => f.endsWith('.controller.ts') && fs.readFileSync(f, 'utf8').includes('@Post('));
+
+  it('finds the command controllers', () => {
+    expect(controllers.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it.each(controllers.map((f) => [path.relative(root, f), f]))('%s binds the IdempotencyInterceptor to the controller', (_, file) => {
+    expect(fs.readFileSync(file, 'utf8')).toMatch(/@UseInterceptors\(IdempotencyInterceptor\)\s*\n(@[A-Za-z]+\([^\n]*\)\s*\n)*@Controller\(/);
+  });
+});

@@ -1,23 +1,20 @@
 'use strict';
 /*
- * The framework baseline: NestJS on Express (the ledger's own versions, from node_modules) with
- * one controller and no ledger work, no global pipes, guards, interceptors or filters. GET answers
- * a fixed JSON body (a claim view); POST parses the JSON body and answers 201 with it. Between the
- * bare node:http server and the ledger, it shows what the framework alone costs per request.
+ * The framework baseline: NestJS on its Fastify adapter (the ledger's own versions, from
+ * node_modules) with one controller and no ledger work, no global pipes, guards, interceptors or
+ * filters. GET answers a fixed JSON body (a claim view); POST parses the JSON body and answers 201
+ * with it. Between the bare node:http server and the ledger, it shows what the framework alone
+ * costs per request.
  *
- * With `fastify` it runs on NestJS's Fastify adapter instead (installed in bench/peers, not a
- * dependency of the project): the same app, the other HTTP adapter.
- *
- * usage: node nest-server.js PORT BODY_FILE [express|fastify]   (prints "listening" when ready)
+ * usage: node nest-server.js PORT BODY_FILE   (prints "listening" when ready)
  */
 require('reflect-metadata');
 const fs = require('node:fs');
-const { createRequire } = require('node:module');
-const path = require('node:path');
 const { Body, Controller, Get, HttpCode, Module, Param, Post } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
+const { FastifyAdapter } = require('@nestjs/platform-fastify');
 
-const [port, bodyFile, adapter = 'express'] = process.argv.slice(2);
+const [port, bodyFile] = process.argv.slice(2);
 const view = JSON.parse(fs.readFileSync(bodyFile, 'utf8'));
 
 // Decorators applied by hand: this file is plain JavaScript.
@@ -42,14 +39,7 @@ class BaselineModule {}
 Module({ controllers: [BaselineController] })(BaselineModule);
 
 const main = async () => {
-  let app;
-  if (adapter === 'fastify') {
-    const peerRequire = createRequire(path.join(__dirname, '..', 'peers', 'package.json'));
-    const { FastifyAdapter } = peerRequire('@nestjs/platform-fastify');
-    app = await NestFactory.create(BaselineModule, new FastifyAdapter(), { logger: false });
-  } else {
-    app = await NestFactory.create(BaselineModule, { logger: false });
-  }
+  const app = await NestFactory.create(BaselineModule, new FastifyAdapter(), { logger: false });
   app.enableShutdownHooks();
   await app.listen(Number(port), '127.0.0.1');
   process.stdout.write('listening\n');

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '../common/clock';
 import { InvalidInput, NotFound } from '../common/errors';
 import { Roles } from '../security/roles';
@@ -18,13 +18,13 @@ export class AuditController {
   @Get('claims/:claimId/audit')
   @Roles('auditor')
   @ApiOperation({ summary: "An audit package: the claim's complete streams with their hashes, the ledger digest, the claim as replayed; verify offline with `billing-ledger verify-package`" })
-  async claimAudit(@Param('claimId') claimId: string, @Res() response: Response): Promise<void> {
+  async claimAudit(@Param('claimId') claimId: string, @Res() reply: FastifyReply): Promise<void> {
     const pkg = await this.audit.claimPackage(claimId, this.clock.now().toISOString());
     if (!pkg) throw new NotFound(`claim ${claimId} does not exist`);
-    response
+    reply
       .status(200)
-      .type('application/json')
-      .setHeader('Content-Disposition', `attachment; filename="audit-${encodeURIComponent(claimId)}.json"`)
+      .type('application/json; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="audit-${encodeURIComponent(claimId)}.json"`)
       .send(serializeAuditPackage(pkg));
   }
 

@@ -1,13 +1,14 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { CommandContext } from './command-context';
 import { InvalidInput } from './errors';
+import { headerOf } from './http-headers';
 
 export const HEADER_VALUE_LENGTH_MAX = 200;
 
-const header = (request: Request, name: string): string | undefined => {
-  const value = request.header(name);
+const header = (request: FastifyRequest, name: string): string | undefined => {
+  const value = headerOf(request, name.toLowerCase());
   if (value === undefined) return undefined;
   if (value.length === 0 || value.length > HEADER_VALUE_LENGTH_MAX) {
     throw new InvalidInput(`${name} must be 1 to ${HEADER_VALUE_LENGTH_MAX} characters`, [{ field: name, message: 'bad length' }]);
@@ -25,9 +26,9 @@ export const parseIfMatch = (value: string | undefined): number | undefined => {
 
 /** Builds the command context from the request: who (X-Actor), the correlation, idempotency and If-Match. */
 export const Command = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext => {
-  const request = context.switchToHttp().getRequest<Request & { principal?: { name: string } }>();
+  const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: { name: string } }>();
   const idempotencyKey = header(request, 'Idempotency-Key');
-  const expectedRevision = parseIfMatch(request.header('If-Match'));
+  const expectedRevision = parseIfMatch(headerOf(request, 'if-match'));
   const commandId = randomUUID();
   return {
     // Once authenticated, the principal is the actor and X-Actor is ignored.

@@ -12,8 +12,8 @@ describe('jsonDepth', () => {
 
   it('refuses a body one level too deep with a 400, and lets the limit itself through', () => {
     const nested = (n: number) => Buffer.from('['.repeat(n) + ']'.repeat(n));
-    expect(() => refuseDeepJson(null, null, nested(JSON_DEPTH_MAX))).not.toThrow();
-    expect(() => refuseDeepJson(null, null, nested(JSON_DEPTH_MAX + 1))).toThrow(expect.objectContaining({ status: 400, type: 'entity.too.deep' }));
+    expect(() => refuseDeepJson(nested(JSON_DEPTH_MAX))).not.toThrow();
+    expect(() => refuseDeepJson(nested(JSON_DEPTH_MAX + 1))).toThrow(expect.objectContaining({ status: 400, type: 'entity.too.deep' }));
   });
 });
 

@@ -29,8 +29,8 @@ export const jsonDepth = (text: Buffer | string): number => {
   return deepest;
 };
 
-/** body-parser `verify` hook: a 400 problem (type entity.too.deep) for over-deep JSON. */
-export const refuseDeepJson = (_req: unknown, _res: unknown, body: Buffer): void => {
+/** Refuses over-deep JSON with a 400 problem (type entity.too.deep), before it is parsed. */
+export const refuseDeepJson = (body: Buffer | string): void => {
   if (jsonDepth(body) > JSON_DEPTH_MAX) {
     throw Object.assign(new Error(`JSON nested deeper than ${JSON_DEPTH_MAX} levels`), { status: 400, type: 'entity.too.deep' });
   }
@@ -39,7 +39,7 @@ export const refuseDeepJson = (_req: unknown, _res: unknown, body: Buffer): void
 /** Keys that only ever appear in a body to tamper with prototypes. */
 export const POLLUTION_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** JSON.parse reviver: refuses (body-parser answers 400) a body carrying a prototype-pollution key anywhere. */
+/** JSON.parse reviver: refuses (a 400) a body carrying a prototype-pollution key anywhere. */
 export const refusePollutionKeys = (key: string, value: unknown): unknown => {
   if (POLLUTION_KEYS.has(key)) throw new SyntaxError(`the key "${key}" is not accepted in a request body`);
   return value;

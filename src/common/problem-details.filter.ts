@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConcurrencyConflict, DuplicateId, Forbidden, InvalidInput, NotFound, PreconditionFailed, RuleViolation, Unauthenticated } from './errors';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
 /** An RFC 9457 problem: the body of every error answer. */
 export interface Problem {
@@ -59,6 +61,11 @@ export const toProblem = (error: unknown): Problem => {
   return problem(500, 'internal-error', 'Internal error', 'the ledger could not complete the request; nothing partial was recorded');
 };
 
+/** Answers with a problem (or a problem with extension members). */
+export const sendProblem = (reply: FastifyReply, body: Problem): void => {
+  void reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+};
+
 /**
  * An unexpected error's class and stack frames, without its message: messages can carry ids or
  * amounts, and logs must hold no protected health information.
@@ -74,10 +81,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = toProblem(error);
-    if (body.status >= 500) this.logger.error(withoutMessage(error));
-    if (body.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="billing-ledger"');
-    response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+    if (body.status >= 500) {
+      // The request id ties the line to the request log line (request-log.ts) and to the client's X-Request-Id.
+      const request = host.switchToHttp().getRequest<FastifyRequest>();
+      this.logger.error({ req: { id: request.id, method: request.method } }, withoutMessage(error));
+    }
+    if (body.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="billing-ledger"');
+    sendProblem(reply, body);
   }
 }

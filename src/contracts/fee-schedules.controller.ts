@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { CommandContext } from '../common/command-context';
 import { Command } from '../common/command-context.decorator';
 import { isIsoDate } from '../common/dates';
@@ -10,6 +10,7 @@ import { LoadFeeScheduleDto } from './dto/load-fee-schedule.dto';
 import type { ModifierRule } from './fee-schedule';
 import { FeeScheduleCommands } from './fee-schedule-commands';
 import { parseModifierAdjustment } from './modifier-adjustment';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 
 const payerIdOf = (payerId: string): string => {
   if (payerId.length < 1 || payerId.length > ID_LENGTH_MAX) throw new InvalidInput(`a payer id is 1 to ${ID_LENGTH_MAX} characters`, [{ field: 'payerId', message: 'bad length' }]);
@@ -18,13 +19,14 @@ const payerIdOf = (payerId: string): string => {
 
 @ApiTags('contracts')
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key loads nothing twice' })
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('payers/:payerId/fee-schedules')
 export class FeeSchedulesController {
   constructor(private readonly feeSchedules: FeeScheduleCommands) {}
 
   @Post()
   @ApiOperation({ summary: "Load a payer's fee schedule (rows and modifier rules) for an effective date range" })
-  async load(@Param('payerId') payerId: string, @Body() body: LoadFeeScheduleDto, @Command() context: CommandContext, @Res({ passthrough: true }) response: Response) {
+  async load(@Param('payerId') payerId: string, @Body() body: LoadFeeScheduleDto, @Command() context: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const modifierRules = (body.modifierRules ?? []).map((rule, i): ModifierRule => {
       const parsed = parseModifierAdjustment(rule.modifier, rule.change);
       if (typeof parsed === 'string') throw new InvalidInput('a modifier rule is not valid', [{ field: `modifierRules[${i}].change`, message: parsed }]);
@@ -47,7 +49,7 @@ export class FeeSchedulesController {
       },
       context,
     );
-    response.setHeader('Location', `/payers/${encodeURIComponent(summary.payerId)}/fee-schedules/${encodeURIComponent(summary.scheduleId)}`);
+    reply.header('Location', `/payers/${encodeURIComponent(summary.payerId)}/fee-schedules/${encodeURIComponent(summary.scheduleId)}`);
     return summary;
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '../common/command-context';
 import { Command } from '../common/command-context.decorator';
@@ -6,10 +6,12 @@ import { CodeEncounterDto } from './dto/code-encounter.dto';
 import { toServiceLine } from './dto/service-line.dto';
 import type { Encounter } from './encounter';
 import { EncounterCommands } from './encounter-commands';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 
 @ApiTags('encounters')
 @ApiHeader({ name: 'X-Actor', required: false, description: 'who is acting; recorded on every event' })
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key posts nothing twice' })
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('encounters')
 export class EncountersController {
   constructor(private readonly commands: EncounterCommands) {}

@@ -2,7 +2,7 @@ import { AuditService } from '../audit/audit.service';
 import { HASH_ALGORITHM } from '../event-store/hash-chain';
 import { Controller, Get, Inject, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -94,7 +94,7 @@ export class FinanceController {
       'A ledger snapshot as of an instant, streamed as a tar of journal, trial balance, claims, aging and manifest.json; the same asOf gives the same bytes',
   })
   async snapshot(
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Query('asOf') asOf?: string,
     @Query('format') format?: string,
   ): Promise<StreamableFile> {
@@ -117,7 +117,7 @@ export class FinanceController {
       throw error;
     }
     const length = tarLength(names.map((name) => fs.statSync(path.join(dir, name)).size));
-    response.setHeader('X-Ledger-Position', position);
+    reply.header('X-Ledger-Position', position);
     return new StreamableFile(tarOf(dir, names, Math.floor(Date.parse(instant) / 1000)), {
       type: 'application/x-tar',
       disposition: `attachment; filename="ledger-snapshot-${instant.replace(/[:.]/g, '')}-${snapshotFormat}.tar"`,

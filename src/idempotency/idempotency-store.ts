@@ -12,9 +12,12 @@ export interface StoredResponse {
 /**
  * Kept in the read-store file but outside every projection, so a rebuild keeps it. The event
  * store holds the same key in each event's metadata: a retry whose response was never saved is
- * still recognised there and appends nothing.
+ * still recognised there and appends nothing. The keys whose first request is still running are
+ * held here too, one set for the whole app, whichever controller's interceptor sees them.
  */
 export class IdempotencyStore {
+  private readonly inFlight = new Set<string>();
+
   constructor(private readonly db: ReadDatabase) {
     db.exec(`CREATE TABLE IF NOT EXISTS idempotency_responses (
       idempotency_key TEXT PRIMARY KEY,
@@ -24,6 +27,17 @@ export class IdempotencyStore {
       headers TEXT NOT NULL,
       created_at TEXT NOT NULL
     )`);
+  }
+
+  /** Marks the key's request as running; false when one already is. */
+  begin(key: string): boolean {
+    if (this.inFlight.has(key)) return false;
+    this.inFlight.add(key);
+    return true;
+  }
+
+  end(key: string): void {
+    this.inFlight.delete(key);
   }
 
   get(key: string): StoredResponse | null {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CLOCK, type Clock } from '../common/clock';
 import type { CommandContext } from '../common/command-context';
@@ -9,6 +9,7 @@ import { PlaceWithCollectionsDto, RecallFromCollectionsDto } from './dto/patient
 import { PatientBillingCommands } from './patient-billing-commands';
 import { PatientBillingQueries, WORKLIST_LIMIT_MAX } from './patient-billing-queries';
 import { PATIENT_BILLING_POLICY, type PatientBillingPolicy } from './patient-billing.config';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 
 /** Bounds of the worklist's policy parameters. */
 const OLDER_THAN_DAYS_MAX = 3_650;
@@ -24,6 +25,7 @@ const wholeNumber = (value: string | undefined, field: string, fallback: number,
 @ApiTags('patient billing')
 @ApiHeader({ name: 'X-Actor', required: false, description: 'who is acting; recorded on every event' })
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key appends nothing twice' })
+@UseInterceptors(IdempotencyInterceptor)
 @Controller()
 export class CollectionsController {
   constructor(

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '../common/command-context';
 import { Command } from '../common/command-context.decorator';
@@ -6,10 +6,12 @@ import { parseCutoff } from '../common/query-params';
 import { AgreePaymentPlanDto } from './dto/patient-billing.dto';
 import { PatientBillingCommands } from './patient-billing-commands';
 import { PatientBillingQueries } from './patient-billing-queries';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 
 @ApiTags('patient billing')
 @ApiHeader({ name: 'X-Actor', required: false, description: 'who is acting; recorded on every event' })
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key appends nothing twice' })
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('patients')
 export class PaymentPlansController {
   constructor(

@@ -1,13 +1,15 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { Body, Controller, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '../common/command-context';
 import { Command } from '../common/command-context.decorator';
 import { IssueRefundDto, ReceivePaymentDto } from './dto/patient-commands.dto';
 import { PatientCommands } from './patient-commands';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 
 @ApiTags('patients')
 @ApiHeader({ name: 'X-Actor', required: false, description: 'who is acting; recorded on every event' })
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key posts nothing twice' })
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('patients')
 export class PatientsController {
   constructor(private readonly patients: PatientCommands) {}

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { ClaimView } from '../claims/claim-view';
 import { InvalidInput } from '../common/errors';
 import { parseCursor, parseCutoff, parseLimit } from '../common/query-params';
@@ -39,13 +39,13 @@ export class ClaimQueriesController {
   @ApiOperation({ summary: 'A claim with its status and balances; ?asOf= or ?position= replays it as the ledger knew it then' })
   async claim(
     @Param('claimId') claimId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Query('asOf') asOf?: string,
     @Query('position') position?: string,
   ): Promise<ClaimView> {
     const cutoff = parseCutoff(asOf, position);
     const view = cutoff === undefined ? this.queries.claim(claimId) : await this.queries.claimAsOf(claimId, cutoff);
-    response.setHeader('ETag', `"${view.revision}"`);
+    reply.header('ETag', `"${view.revision}"`);
     return view;
   }
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LEDGER_CONFIG, type LedgerConfig } from '../common/config';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store';
@@ -18,7 +18,7 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Store head position and each projection’s lag behind it' })
-  async health(@Res({ passthrough: true }) response: Response) {
+  async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const head = await this.store.headPosition();
     const body = {
       status: this.runner.error ? 'failing' : 'ok',
@@ -31,7 +31,7 @@ export class HealthController {
       })),
       ...(this.runner.error && { error: this.runner.error.message }),
     };
-    if (this.runner.error) response.status(503);
+    if (this.runner.error) reply.status(503);
     return body;
   }
 }

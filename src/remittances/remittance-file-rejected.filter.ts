@@ -1,5 +1,6 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import { sendProblem } from '../common/problem-details.filter';
 import type { ImportReport } from './remittance-import';
 
 /** An 835 that was not imported: nothing was appended; the report says why, problem by problem. */
@@ -19,7 +20,7 @@ export class RemittanceFileRejected extends Error {
 @Catch(RemittanceFileRejected)
 export class RemittanceFileRejectedFilter implements ExceptionFilter {
   catch(error: RemittanceFileRejected, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { report } = error;
     const status = report.problems.some((p) => p.code === 'NOT_X12') ? 400 : 422;
     const body = {
@@ -34,6 +35,6 @@ export class RemittanceFileRejectedFilter implements ExceptionFilter {
       })),
       report,
     };
-    response.status(status).type('application/problem+json').send(JSON.stringify(body));
+    sendProblem(reply, body);
   }
 }

@@ -1,6 +1,6 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
-import { toProblem } from '../common/problem-details.filter';
+import type { FastifyReply } from 'fastify';
+import { sendProblem, toProblem } from '../common/problem-details.filter';
 import { ClaimFailedScrub } from './vet-submission';
 
 /**
@@ -12,7 +12,7 @@ import { ClaimFailedScrub } from './vet-submission';
 @Catch(ClaimFailedScrub)
 export class ClaimFailedScrubFilter implements ExceptionFilter {
   catch(error: ClaimFailedScrub, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = {
       ...toProblem(error),
       errors: error.findings
@@ -20,6 +20,6 @@ export class ClaimFailedScrubFilter implements ExceptionFilter {
         .map((f) => ({ field: f.lineNumbers === undefined ? 'claim' : `lines ${f.lineNumbers.join(', ')}`, message: `${f.editId}: ${f.message}` })),
       edits: error.findings,
     };
-    response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+    sendProblem(reply, body);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { loadClaim } from '../claims/claim-repository';
 import { CLOCK, type Clock } from '../common/clock';
@@ -9,10 +9,12 @@ import { ScrubClaimDto } from './dto/scrub-claim.dto';
 import type { ScrubClaim } from './edits';
 import { SubmissionChecks } from './submission-checks';
 import { businessDateOf } from './vet-submission';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 
 const INLINE_FIELDS = ['dateOfService', 'diagnoses', 'lines'] as const;
 
 @ApiTags('claims')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('claims/scrub')
 export class ScrubController {
   constructor(

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ApiKeyStore, bootstrapAdminKey } from './api-keys';
+import { ApiKeyStore, bootstrapAdminKey, RELOAD_INTERVAL_MS } from './api-keys';
 
 describe('ApiKeyStore', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bl-keys-'));
@@ -30,6 +30,29 @@ describe('ApiKeyStore', () => {
     expect(server.authenticate(`bl_aaaaaaaaaaaa_${'A'.repeat(43)}`)).toBeNull();
     const { token } = new ApiKeyStore(file).create('finance.ray', 'finance', '2026-11-27T00:00:00.000Z');
     expect(new ApiKeyStore(file).authenticate(token)?.role).toBe('finance');
+  });
+
+  it('a key deleted from the file (revoked) stops working at the next re-read, even after it authenticated', () => {
+    jest.useFakeTimers({ now: new Date('2026-11-27T12:00:00Z') });
+    try {
+      const file = path.join(dir, 'keys4.json');
+      const server = new ApiKeyStore(file);
+      const kept = server.create('biller.kept', 'biller', '2026-11-27T00:00:00.000Z');
+      const revoked = server.create('biller.gone', 'biller', '2026-11-27T00:00:00.000Z');
+      expect(server.authenticate(revoked.token)?.name).toBe('biller.gone');
+      expect(server.authenticate(revoked.token)?.name).toBe('biller.gone');
+      // Revoke by deleting its line, as an operator would; a later mtime, so the server sees the change.
+      const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: Array<{ keyId: string }> };
+      fs.writeFileSync(file, JSON.stringify({ keys: stored.keys.filter((k) => k.keyId !== revoked.key.keyId) }));
+      fs.utimesSync(file, new Date('2026-11-27T12:00:05Z'), new Date('2026-11-27T12:00:05Z'));
+      jest.advanceTimersByTime(RELOAD_INTERVAL_MS);
+      expect(server.authenticate(revoked.token)).toBeNull();
+      expect(server.authenticate(kept.token)?.name).toBe('biller.kept');
+      const tampered = kept.token.slice(0, -1) + (kept.token.endsWith('A') ? 'B' : 'A');
+      expect(server.authenticate(tampered)).toBeNull();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('bootstraps one admin key on first start only, leaving its token in the data dir', () => {

@@ -25,6 +25,12 @@ const hashToken = (token: string): string => createHash('sha256').update(token, 
 
 export class ApiKeyStore {
   private keys = new Map<string, StoredKey>();
+  /**
+   * Per key id, the token last proven against its stored hash since the file was read: a repeat
+   * request is compared with it in constant time and skips the SHA-256. Emptied whenever the
+   * file is read again, so a key deleted from the file (revoked) stops working as soon as before.
+   */
+  private verified = new Map<string, { token: Buffer; principal: Principal }>();
   private loadedMtimeMs = -1;
   private checkedAt = 0;
 
@@ -60,11 +66,18 @@ export class ApiKeyStore {
     const match = TOKEN_PATTERN.exec(token);
     if (!match) return null;
     this.reload(false);
-    const key = this.keys.get(match[1] as string);
+    const keyId = match[1] as string;
+    const presented = Buffer.from(token, 'utf8');
+    const known = this.verified.get(keyId);
+    if (known !== undefined && known.token.length === presented.length && timingSafeEqual(known.token, presented)) return { ...known.principal };
+    const key = this.keys.get(keyId);
     if (!key) return null;
     const expected = Buffer.from(key.sha256, 'hex');
     const actual = Buffer.from(hashToken(token), 'hex');
-    return timingSafeEqual(expected, actual) ? { keyId: key.keyId, name: key.name, role: key.role } : null;
+    if (!timingSafeEqual(expected, actual)) return null;
+    const principal: Principal = { keyId: key.keyId, name: key.name, role: key.role };
+    this.verified.set(keyId, { token: presented, principal });
+    return { ...principal };
   }
 
   private reload(force: boolean): void {
@@ -76,11 +89,13 @@ export class ApiKeyStore {
       mtimeMs = fs.statSync(this.filePath).mtimeMs;
     } catch {
       this.keys = new Map();
+      this.verified = new Map();
       return;
     }
     if (mtimeMs === this.loadedMtimeMs) return;
     const parsed = JSON.parse(fs.readFileSync(this.filePath, 'utf8')) as { keys?: StoredKey[] };
     this.keys = new Map((parsed.keys ?? []).filter((k) => ROLES.includes(k.role)).map((k) => [k.keyId, k]));
+    this.verified = new Map();
     this.loadedMtimeMs = mtimeMs;
   }
 }

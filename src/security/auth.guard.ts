@@ -1,12 +1,13 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { LEDGER_CONFIG, type LedgerConfig } from '../common/config';
 import { Forbidden, Unauthenticated } from '../common/errors';
+import { headerOf } from '../common/http-headers';
 import { ApiKeyStore } from './api-keys';
 import { defaultRoles, PUBLIC_KEY, ROLES_KEY, type Principal, type Role } from './roles';
 
-export type AuthenticatedRequest = Request & { principal?: Principal };
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
 /** Bearer API keys and roles on every route but the public ones; 401 and 403 as problems. */
 @Injectable()
@@ -23,7 +24,7 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true) return true;
     if (this.config.auth === 'off') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.header('Authorization');
+    const header = headerOf(request, 'authorization');
     const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw new Unauthenticated('send an API key as `Authorization: Bearer <token>`');
     const principal = this.keys.authenticate(match[1] as string);

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
 import {
   claimBody,
@@ -124,6 +126,42 @@ describe('bad input over HTTP', () => {
     it('an X-Actor header that is too long', async () => {
       const problem = await refused(() => t.http.post('/encounters').set('X-Actor', 'a'.repeat(201)).send(encounterBody()), 400);
       expect(errorFields(problem)).toContain('X-Actor');
+    });
+  });
+
+  describe('413 and 415: bodies the ledger does not read', () => {
+    /** Raw requests on a keep-alive agent: each refusal must reach the client, however much body is left unread. */
+    const send = (agent: http.Agent, headers: Record<string, string>, body: Buffer): Promise<{ status: number; contentType: string }> =>
+      new Promise((resolve, reject) => {
+        const port = (t.app.getHttpServer().address() as AddressInfo).port;
+        const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/encounters', agent, headers: { ...headers, 'Content-Length': String(body.length) } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type']) }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+
+    it('answers every refusal, however much of the body is left unread', async () => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const json = { 'Content-Type': 'application/json' };
+      const cases: Array<[Record<string, string>, Buffer, number]> = [
+        [json, Buffer.from(`{"pad":"${'x'.repeat(2_000_000)}"}`), 413],
+        [{ ...json, 'Content-Encoding': 'gzip' }, Buffer.alloc(300_000, 0x20), 415],
+        [{ 'Content-Type': 'application/json; charset=latin1' }, Buffer.alloc(300_000, 0x20), 415],
+      ];
+      try {
+        for (let round = 0; round < 5; round++) {
+          for (const [headers, body, status] of cases) {
+            const before = await t.eventCount();
+            const answer = await send(agent, headers, body);
+            expect(answer).toEqual({ status, contentType: expect.stringMatching(/^application\/problem\+json/) });
+            expect(await t.eventCount()).toBe(before);
+          }
+        }
+      } finally {
+        agent.destroy();
+      }
     });
   });
 

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import { buildCli } from '../../src/cli';
 import { issueStatementsToDirectory, STATEMENTS_CSV } from '../../src/cli/statements';
@@ -31,6 +32,8 @@ describe('billing-ledger statements (CLI)', () => {
     const app = await createApp(config, { logger: false, clock });
     try {
       await app.init();
+      // Fastify registers its routes when ready; supertest then serves the unlistened server itself.
+      await (app.getHttpAdapter().getInstance() as FastifyInstance).ready();
       const http = request(app.getHttpServer());
       await remittedClaim(http, alice, COINSURANCE_LINES());
       await remittedClaim(http, alice, DEDUCTIBLE_COPAY_LINES(), { dateOfService: '2025-01-03' });

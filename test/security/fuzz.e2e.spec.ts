@@ -37,7 +37,7 @@ const RUNS_PER_ENDPOINT = positiveFromEnv('FUZZ_RUNS_PER_ENDPOINT', 2_000);
 const SEED = positiveFromEnv('FUZZ_SEED', Math.floor(Math.random() * 2 ** 31));
 /** A hung request is a failure to report, not a reason to wait forever. */
 const REQUEST_TIMEOUT_MS = 30_000;
-/** Body size limit of the JSON endpoints (app.ts BODY_SIZE_MAX = 1mb): a case goes just past it. */
+/** Body size limit of the JSON endpoints (request-bodies.ts BODY_SIZE_MAX_BYTES = 1 MiB): a case goes just past it. */
 const OVER_JSON_LIMIT_BYTES = 1024 * 1024 + 1;
 /** Deep enough to blow a recursive walker's stack (V8 overflows somewhere around 2,000–10,000 frames). */
 const NESTING_DEPTH_MAX = 20_000;
