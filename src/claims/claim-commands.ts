@@ -99,9 +99,9 @@ export class ClaimCommands {
 
   /** A corrected claim goes out again: resubmitted, scrubbed and priced afresh as it now stands. */
   async resubmit(command: ResubmitClaim, context: CommandContext): Promise<ClaimView> {
-    await this.patientOf(command.claimId);
     const { state } = await this.claims.load(this.store, command.claimId);
-    const vetter = await this.submissionChecks.forPayer(state?.payerId ?? '');
+    if (state === null) throw new NotFound(`claim ${command.claimId} does not exist`);
+    const vetter = await this.submissionChecks.forPayer(state.payerId);
     return this.run(command.claimId, context, (claim) =>
       resubmitClaim(command, claim).map((event) => (claim === null ? event : vetter.replacement(event, claim))),
     );

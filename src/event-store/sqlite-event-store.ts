@@ -199,9 +199,7 @@ export class SqliteEventStore implements EventStore {
     lastMetadata: Database.Statement<[string], string>;
     head: Database.Statement<[], bigint>;
     readStream: Database.Statement<[string, number], EventRow>;
-
     dataVersion: Database.Statement<[], bigint>;
-
   };
   private readonly commitBatchTx: (batch: readonly AppendRequest[]) => Array<Outcome<AppendResult>>;
   private readonly appendOneTx: (request: AppendRequest) => AppendResult;
