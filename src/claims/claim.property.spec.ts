@@ -37,6 +37,7 @@ import { resubmitClaim } from './resubmit-claim/resubmit-claim';
 import { reverseRemittance } from './reverse-remittance/reverse-remittance';
 import { submitClaim } from './submit-claim/submit-claim';
 import { voidClaim } from './void-claim/void-claim';
+import { Picks } from '../../test/support/picks';
 
 const NUM_RUNS = 200;
 const STEPS_MAX = 30;
@@ -72,39 +73,6 @@ const scriptArb: fc.Arbitrary<Script> = fc.record({
   chargesCents: fc.array(fc.integer({ min: 0, max: LINE_CHARGE_MAX_CENTS }), { minLength: 1, maxLength: LINES_MAX }),
   steps: fc.array(stepArb, { maxLength: STEPS_MAX, size: 'max' }),
 });
-
-/** Reads a step's random picks in order; shrinking a pick to 0 gives the smallest choice. */
-class Picks {
-  private next = 0;
-  constructor(private readonly picks: readonly number[]) {}
-  private raw(): number {
-    const value = this.picks[this.next % this.picks.length] ?? 0;
-    this.next += 1;
-    return value;
-  }
-  /** An integer in [min, max]. */
-  int(min: number, max: number): number {
-    return min + (this.raw() % (max - min + 1));
-  }
-  /** An amount in [min, max], the whole of it a third of the time: settling a balance exactly is what closes claims. */
-  upTo(min: number, max: number): number {
-    return this.raw() % 3 === 0 ? max : this.int(min, max);
-  }
-  bool(): boolean {
-    return this.raw() % 2 === 1;
-  }
-  one<T>(items: readonly T[]): T {
-    const item = items[this.raw() % items.length];
-    if (item === undefined) throw new Error('Picks.one needs at least one item');
-    return item;
-  }
-  /** A non-empty subset of `items`, in their order. */
-  some<T>(items: readonly T[]): T[] {
-    const mask = this.raw();
-    const chosen = items.filter((_, i) => (mask >> i) % 2 === 1);
-    return chosen.length > 0 ? chosen : [this.one(items)];
-  }
-}
 
 const serviceLines = (chargesCents: readonly number[]): ServiceLine[] =>
   chargesCents.map((chargeCents, i) => ({

@@ -22,6 +22,7 @@ import { evolveEncounter, initialEncounterState, type ServiceLine } from '../../
 import { issuePatientRefund } from '../../src/patients/issue-refund/issue-refund';
 import { evolvePatient, initialPatientState, type Patient, type PatientEvent } from '../../src/patients/patient';
 import { receivePatientPayment } from '../../src/patients/receive-payment/receive-payment';
+import { Picks } from '../support/picks';
 
 export const STEPS_MAX = 40;
 const LINES_MAX = 4;
@@ -64,35 +65,6 @@ export const scriptArb: fc.Arbitrary<Script> = fc.record({
   ) as fc.Arbitrary<number[][]>,
   steps: fc.array(stepArb, { maxLength: STEPS_MAX, size: 'max' }),
 });
-
-class Picks {
-  private next = 0;
-  constructor(private readonly picks: readonly number[]) {}
-  private raw(): number {
-    const value = this.picks[this.next % this.picks.length] ?? 0;
-    this.next += 1;
-    return value;
-  }
-  int(min: number, max: number): number {
-    return min + (this.raw() % (max - min + 1));
-  }
-  upTo(min: number, max: number): number {
-    return this.raw() % 3 === 0 ? max : this.int(min, max);
-  }
-  bool(): boolean {
-    return this.raw() % 2 === 1;
-  }
-  one<T>(items: readonly T[]): T {
-    const item = items[this.raw() % items.length];
-    if (item === undefined) throw new Error('Picks.one needs at least one item');
-    return item;
-  }
-  some<T>(items: readonly T[]): T[] {
-    const mask = this.raw();
-    const chosen = items.filter((_, i) => (mask >> i) % 2 === 1);
-    return chosen.length > 0 ? chosen : [this.one(items)];
-  }
-}
 
 const serviceLines = (chargesCents: readonly number[]): ServiceLine[] =>
   chargesCents.map((chargeCents, i) => ({ lineNumber: i + 1, procedureCode: '99213', modifiers: [], units: 1, chargeCents, diagnosisPointers: [1] }));
