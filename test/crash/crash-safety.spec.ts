@@ -5,11 +5,11 @@
  * Loopback only: the client speaks to 127.0.0.1.
  */
 import { dumpReadModel } from '../support/read-model-dump';
+import { freePort, killAllServers, runningServers, send, startServer as startChildServer, type Answer, type ChildServer } from '../support/child-server';
 import Database from 'better-sqlite3';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ALL_PROJECTIONS } from '../../src/projections/all-projections';
@@ -19,7 +19,6 @@ import type { Position, RecordedEvent } from '../../src/event-store/event-store'
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
 
 const ROOT = path.resolve(__dirname, '../..');
-const HOST = '127.0.0.1';
 /** Encounters in the burst; each is a chain of 4 commands (code, submit, remit, patient payment). */
 const CHAINS = 100;
 /** Chains run concurrently (so up to this many requests are in flight at once). */
@@ -28,113 +27,37 @@ const PATIENT_COUNT = 10;
 /** SIGKILL once this many commands were acknowledged (of CHAINS × 4): well inside the burst. */
 const KILL_AFTER_ACKS = 180;
 const SERVER_START_TIMEOUT_MS = 20_000;
+const SERVER_OUTPUT_TAIL_CHARS = 20_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 
 jest.setTimeout(60_000);
 
 // ---------------------------------------------------------------- server and HTTP helpers
 
-interface Server {
-  child: ChildProcess;
+interface Server extends ChildServer {
   port: number;
-  output: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children = new Set<ChildProcess>();
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-
-interface Answer {
-  status: number;
-  body: unknown;
 }
 
 /** The admin token the server wrote to its data dir on first start (authentication is on by default). */
 let bearer: string | undefined;
 
 const request = (port: number, method: string, urlPath: string, body?: unknown, agent?: http.Agent): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      {
-        host: HOST,
-        port,
-        method,
-        path: urlPath,
-        agent: agent ?? false,
-        timeout: REQUEST_TIMEOUT_MS,
-        headers: {
-          'X-Actor': 'crash-test',
-          ...(bearer !== undefined && { Authorization: `Bearer ${bearer}` }),
-          ...(payload !== undefined && { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try {
-            parsed = text === '' ? null : (JSON.parse(text) as unknown);
-          } catch {
-            // not JSON: keep the text
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${urlPath} timed out`)));
-    req.on('error', reject);
-    if (payload !== undefined) req.write(payload);
-    req.end();
+  send(port, method, urlPath, {
+    headers: { 'X-Actor': 'crash-test', ...(bearer !== undefined && { Authorization: `Bearer ${bearer}` }) },
+    body,
+    ...(agent !== undefined && { agent }),
+    timeoutMs: REQUEST_TIMEOUT_MS,
   });
 
 const startServer = async (dataDir: string): Promise<Server> => {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'main.js')], {
+  const { server } = await startChildServer(path.join(ROOT, 'dist', 'main.js'), port, { LEDGER_DATA_DIR: dataDir, EVENT_STORE: 'sqlite' }, {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, EVENT_STORE: 'sqlite' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    timeoutMs: SERVER_START_TIMEOUT_MS,
+    outputTailChars: SERVER_OUTPUT_TAIL_CHARS,
   });
-  children.add(child);
-  const output: string[] = [];
-  child.stdout?.on('data', (d: Buffer) => output.push(d.toString('utf8')));
-  child.stderr?.on('data', (d: Buffer) => output.push(d.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    }),
-  );
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
-  for (;;) {
-    if (gone) throw new Error(`server exited before answering /health:\n${output.join('')}`);
-    if (Date.now() > deadline) throw new Error(`server did not answer /health within ${SERVER_START_TIMEOUT_MS} ms:\n${output.join('')}`);
-    try {
-      const health = await request(port, 'GET', '/health');
-      if (health.status === 200) {
-        bearer = fs.readFileSync(path.join(dataDir, 'admin.token'), 'utf8').trim();
-        return { child, port, output, exited };
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  bearer = fs.readFileSync(path.join(dataDir, 'admin.token'), 'utf8').trim();
+  return { ...server, port };
 };
 
 // ---------------------------------------------------------------- read-model helpers
@@ -292,8 +215,7 @@ describe('crash safety: SIGKILL mid-burst, restart on the same data', () => {
   });
 
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
-    children.clear();
+    killAllServers();
     if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -414,7 +336,7 @@ describe('crash safety: SIGKILL mid-burst, restart on the same data', () => {
 
   it('after a graceful stop, every acknowledged command is in the event store exactly once, and the read model equals a fresh rebuild', async () => {
     expect(result).toBeDefined();
-    expect(children.size).toBe(0);
+    expect(runningServers()).toBe(0);
     const store = SqliteEventStore.open(path.join(dataDir, 'events.sqlite'));
     const read = new Database(path.join(dataDir, 'read.sqlite'), { readonly: true, fileMustExist: true });
     try {

@@ -14,12 +14,12 @@
  * Used by fault-run.spec.ts (the CI size) and, through it, by bench/reliability.js (the full size).
  */
 import { dumpReadModel } from '../support/read-model-dump';
+import { freePort, killAllServers, send as sendRequest, startServer as startChildServer, type Answer, type ChildServer } from '../support/child-server';
 import Database from 'better-sqlite3';
 import assert from 'node:assert';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { balancesOf, type ClaimBalances } from '../../src/claims/claim';
@@ -32,7 +32,6 @@ import { openReadDatabase, type ReadDatabase } from '../../src/projections/read-
 import { ApiKeyStore } from '../../src/security/api-keys';
 
 export const ROOT = path.resolve(__dirname, '../..');
-const HOST = '127.0.0.1';
 const SERVER_START_TIMEOUT_MS = 60_000;
 const SERVER_STOP_TIMEOUT_MS = 30_000;
 /** One request's wait for an answer before the client counts the connection as dead and retries. */
@@ -98,137 +97,27 @@ export const buildService = (outDir: string): void => {
   assert(fs.existsSync(path.join(outDir, 'main.js')), `tsc wrote no ${outDir}/main.js`);
 };
 
-interface Server {
-  child: ChildProcess;
+interface Server extends ChildServer {
   /** The store's head when the server first answered /health: everything at or below it was stored before this start. */
   headAtStart: bigint;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output: () => string;
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const children = new Set<ChildProcess>();
+export { killAllServers };
 
-/** Kills any server this module started that is still running (for afterAll). */
-export const killAllServers = (): void => {
-  for (const child of children) child.kill('SIGKILL');
-  children.clear();
-};
-
-// ---------------------------------------------------------------- HTTP
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: unknown;
-}
-
-const send = (
-  port: number,
-  agent: http.Agent,
-  method: string,
-  urlPath: string,
-  headers: Record<string, string>,
-  body?: unknown,
-): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      {
-        host: HOST,
-        port,
-        method,
-        path: urlPath,
-        agent,
-        timeout: REQUEST_TIMEOUT_MS,
-        headers: {
-          ...headers,
-          ...(payload !== undefined && { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) }),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try {
-            parsed = text === '' ? null : (JSON.parse(text) as unknown);
-          } catch {
-            // not JSON: keep the text
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${urlPath} timed out`)));
-    req.on('error', reject);
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
+const send = (port: number, agent: http.Agent, method: string, urlPath: string, headers: Record<string, string>, body?: unknown): Promise<Answer> =>
+  sendRequest(port, method, urlPath, { headers, body, agent, timeoutMs: REQUEST_TIMEOUT_MS });
 
 const startServer = async (distDir: string, dataDir: string, port: number): Promise<Server> => {
-  const child = spawn(process.execPath, [path.join(distDir, 'main.js')], {
+  const env = { NODE_PATH: path.join(ROOT, 'node_modules'), LEDGER_DATA_DIR: dataDir, EVENT_STORE: 'sqlite', AUTH: 'on' };
+  const { server, health } = await startChildServer(path.join(distDir, 'main.js'), port, env, {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_PATH: path.join(ROOT, 'node_modules'),
-      PORT: String(port),
-      HOST,
-      LEDGER_DATA_DIR: dataDir,
-      EVENT_STORE: 'sqlite',
-      AUTH: 'on',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    timeoutMs: SERVER_START_TIMEOUT_MS,
+    outputTailChars: SERVER_OUTPUT_TAIL_CHARS,
   });
-  children.add(child);
-  let output = '';
-  const keep = (d: Buffer): void => {
-    output = (output + d.toString('utf8')).slice(-SERVER_OUTPUT_TAIL_CHARS);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    }),
-  );
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const agent = new http.Agent({ keepAlive: false });
-  const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
-  try {
-    for (;;) {
-      if (gone) throw new Error(`the server exited before answering /health:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`the server did not answer /health within ${SERVER_START_TIMEOUT_MS} ms:\n${output}`);
-      try {
-        const health = await send(port, agent, 'GET', '/health', {});
-        if (health.status === 200) {
-          const head = (health.body as { store?: { headPosition?: unknown } }).store?.headPosition;
-          return { child, exited, output: () => output, headAtStart: BigInt(String(head ?? 0)) };
-        }
-      } catch {
-        // not listening yet
-      }
-      await sleep(50);
-    }
-  } finally {
-    agent.destroy();
-  }
+  const head = (health.body as { store?: { headPosition?: unknown } }).store?.headPosition;
+  return { ...server, headAtStart: BigInt(String(head ?? 0)) };
 };
 
 const stopServer = async (server: Server): Promise<{ code: number | null; signal: NodeJS.Signals | null }> => {
