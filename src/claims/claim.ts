@@ -144,6 +144,21 @@ export const CLAIM_EVENT_TYPES: ReadonlySet<string> = new Set<ClaimEvent['type']
   'ClaimVoided',
 ]);
 
+/** Where each event that folds into a claim carries its business instant (when it happened, not when it was recorded). */
+export const BUSINESS_TIME_FIELD: Readonly<Record<ClaimFoldEvent['type'], string>> = {
+  ClaimSubmitted: 'submittedAt',
+  ClaimRejected: 'rejectedAt',
+  DenialReceived: 'receivedAt',
+  ClaimCorrected: 'correctedAt',
+  ClaimResubmitted: 'resubmittedAt',
+  RemittancePosted: 'receivedAt',
+  RemittanceReversed: 'reversedAt',
+  WriteOffPosted: 'postedAt',
+  ClaimVoided: 'voidedAt',
+  PatientPaymentReceived: 'receivedAt',
+  PatientRefundIssued: 'issuedAt',
+};
+
 export type ClaimStatus = 'submitted' | 'rejected' | 'denied' | 'partially_paid' | 'paid' | 'closed' | 'corrected' | 'voided';
 
 /** Where one line stands with the payer in the current submission. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   balancesOf,
+  BUSINESS_TIME_FIELD,
   CLAIM_EVENT_TYPES,
   evolveClaim,
   remittanceAdjustments,
@@ -115,20 +116,6 @@ export const PATIENT_EVENT_TYPES: ReadonlySet<string> = new Set<PatientEvent['ty
 
 /** Every event type the journal folds (claim state moves on each, money on some). */
 export const JOURNAL_EVENT_TYPES: ReadonlySet<string> = new Set([...CLAIM_EVENT_TYPES, ...PATIENT_EVENT_TYPES]);
-
-const BUSINESS_TIME_FIELD: Readonly<Record<ClaimFoldEvent['type'], string>> = {
-  ClaimSubmitted: 'submittedAt',
-  ClaimRejected: 'rejectedAt',
-  DenialReceived: 'receivedAt',
-  ClaimCorrected: 'correctedAt',
-  ClaimResubmitted: 'resubmittedAt',
-  RemittancePosted: 'receivedAt',
-  RemittanceReversed: 'reversedAt',
-  WriteOffPosted: 'postedAt',
-  ClaimVoided: 'voidedAt',
-  PatientPaymentReceived: 'receivedAt',
-  PatientRefundIssued: 'issuedAt',
-};
 
 /**
  * Already ISO 8601 UTC with milliseconds, as every recorded time and most business times are, and

@@ -13,6 +13,7 @@
 import assert from 'node:assert';
 import {
   balancesOf,
+  BUSINESS_TIME_FIELD as CLAIM_BUSINESS_TIME_FIELD,
   CLAIM_EVENT_TYPES,
   evolveClaim,
   remittanceAdjustments,
@@ -78,17 +79,7 @@ export interface PatientLedger {
 }
 
 const BUSINESS_TIME_FIELD: Readonly<Record<string, string>> = {
-  ClaimSubmitted: 'submittedAt',
-  ClaimRejected: 'rejectedAt',
-  DenialReceived: 'receivedAt',
-  ClaimCorrected: 'correctedAt',
-  ClaimResubmitted: 'resubmittedAt',
-  RemittancePosted: 'receivedAt',
-  RemittanceReversed: 'reversedAt',
-  WriteOffPosted: 'postedAt',
-  ClaimVoided: 'voidedAt',
-  PatientPaymentReceived: 'receivedAt',
-  PatientRefundIssued: 'issuedAt',
+  ...CLAIM_BUSINESS_TIME_FIELD,
   StatementIssued: 'issuedAt',
   PaymentPlanAgreed: 'agreedAt',
   PaymentPlanInstallmentMissed: 'asOf',
