@@ -615,12 +615,21 @@ export const runFaultRun = async (options: FaultRunOptions): Promise<FaultRunRep
     const body = health.body as { status?: string; projections?: Array<{ name: string; lag: string }> };
     if (health.status !== 200 || body.status !== 'ok') healthAfterRun.push(`/health → ${health.status} ${JSON.stringify(body).slice(0, 300)}`);
     for (const p of body.projections ?? []) if (p.lag !== '0') healthAfterRun.push(`projection ${p.name} lags ${p.lag}`);
+    // The checker is one API key reading every claim back to back: faster than the per-key rate
+    // limit, so it waits out a 429 as any client would.
+    const read = async (urlPath: string): Promise<Answer> => {
+      for (let backoff = RETRY_BACKOFF_MIN_MS; ; backoff = Math.min(RETRY_BACKOFF_MAX_MS, backoff * 2)) {
+        const answer = await send(port, agent, 'GET', urlPath, { Authorization: `Bearer ${checker}` });
+        if (answer.status !== 429) return answer;
+        await sleep(backoff);
+      }
+    };
     for (let cursor: string | undefined; ; ) {
-      const page = await send(port, agent, 'GET', `/claims?limit=${CLAIMS_PAGE_SIZE}${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`, { Authorization: `Bearer ${checker}` });
+      const page = await read(`/claims?limit=${CLAIMS_PAGE_SIZE}${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
       assert(page.status === 200, `GET /claims → ${page.status}`);
       const list = page.body as { claims: Array<{ claimId: string }>; nextCursor?: string };
       for (const { claimId } of list.claims) {
-        const view = await send(port, agent, 'GET', `/claims/${encodeURIComponent(claimId)}`, { Authorization: `Bearer ${checker}` });
+        const view = await read(`/claims/${encodeURIComponent(claimId)}`);
         assert(view.status === 200, `GET /claims/${claimId} → ${view.status}`);
         served.set(claimId, (view.body as ClaimView).balances);
       }
